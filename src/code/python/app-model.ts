@@ -1,0 +1,94 @@
+/**
+ * The FastAPI/Starlette app model the CORS rules read: every CORSMiddleware attached to an app, with
+ * its arguments resolved, the Starlette version in force for that file, and the ambient credentials
+ * the project accepts.
+ */
+import type { CorsSite, Expr, ModuleModel } from './ir.ts';
+import { Project, Resolver, type Value } from './resolve.ts';
+import type { VersionInfo } from './deps.ts';
+
+export const CORS_MIDDLEWARE = new Set(['starlette.middleware.cors.CORSMiddleware', 'fastapi.middleware.cors.CORSMiddleware']);
+
+export interface ResolvedArg {
+  expr: Expr;
+  value: Value;
+}
+
+export interface CorsPolicy {
+  module: ModuleModel;
+  site: CorsSite;
+  /** `app` (app/main.py), or `create_app() in app/factory.py`. */
+  app: string;
+  origins?: ResolvedArg;
+  credentials?: ResolvedArg;
+  regex?: ResolvedArg;
+  starlette?: VersionInfo;
+}
+
+export interface AmbientCredentials {
+  cookie: string[]; // `APIKeyCookie (app/auth.py:9)`
+  bearer: string[];
+}
+
+export interface PythonProject {
+  modules: ModuleModel[];
+  resolver: Resolver;
+  policies: CorsPolicy[];
+  ambient: AmbientCredentials;
+  starletteFor(file: string): VersionInfo | undefined;
+}
+
+function appLabel(site: CorsSite, module: ModuleModel): string {
+  const name = site.app?.text ?? site.appTarget ?? 'app';
+  void module;
+  return site.fn ? `${name} in ${site.fn}()` : name;
+}
+
+export function buildPythonProject(modules: ModuleModel[], starletteFor: (file: string) => VersionInfo | undefined): PythonProject {
+  const project = new Project(modules);
+  const resolver = new Resolver(project);
+  const policies: CorsPolicy[] = [];
+  const ambient: AmbientCredentials = { cookie: [], bearer: [] };
+  for (const m of modules) {
+    for (const c of m.authSignals.cookie) ambient.cookie.push(c.replace(/\(line (\d+)\)/, `(${m.file}:$1)`));
+    for (const b of m.authSignals.bearer) ambient.bearer.push(b.replace(/\(line (\d+)\)/, `(${m.file}:$1)`));
+    for (const site of m.corsSites) {
+      const q = resolver.qualify(site.middleware, m);
+      if (!q || !CORS_MIDDLEWARE.has(q)) continue;
+      const kwargs = { ...site.kwargs };
+      // **CORS_KWARGS: merge a resolvable dict of keyword arguments
+      for (const [k, e] of Object.entries(site.kwargs)) {
+        if (!k.startsWith('**')) continue;
+        const v = resolver.evaluate(e, m, site.locals);
+        if (v.k === 'dict') {
+          const dictExpr = findDictExpr(e, m, site.locals);
+          for (const [key, val] of dictExpr?.entries ?? []) if (key.k === 'str' && !(key.v in kwargs)) kwargs[key.v] = val;
+        }
+      }
+      const arg = (name: string): ResolvedArg | undefined => {
+        const expr = kwargs[name];
+        return expr ? { expr, value: resolver.evaluate(expr, m, site.locals) } : undefined;
+      };
+      policies.push({
+        module: m,
+        site,
+        app: appLabel(site, m),
+        origins: arg('allow_origins'),
+        credentials: arg('allow_credentials'),
+        regex: arg('allow_origin_regex'),
+        starlette: starletteFor(m.file),
+      });
+    }
+  }
+  return { modules, resolver, policies, ambient, starletteFor };
+}
+
+/** The dict display behind `**name`, when it is a module constant or a local. */
+function findDictExpr(e: Expr, m: ModuleModel, locals: Record<string, Expr>): (Expr & { k: 'dict' }) | undefined {
+  if (e.k === 'dict') return e;
+  if (e.k === 'name') {
+    const target = locals[e.id] ?? m.assigns[e.id];
+    if (target?.k === 'dict') return target;
+  }
+  return undefined;
+}

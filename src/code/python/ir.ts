@@ -1,0 +1,113 @@
+/**
+ * A serialisable expression IR. The extractor turns tree-sitter nodes into Expr in worker threads;
+ * the resolver evaluates Expr on the main thread, where every module of the project is known.
+ */
+export interface Loc {
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+export type Expr = (
+  | { k: 'str'; v: string }
+  | { k: 'num'; v: number }
+  | { k: 'bool'; v: boolean }
+  | { k: 'none' }
+  | { k: 'list'; items: Expr[] } // list, tuple and set displays
+  | { k: 'dict'; entries: [Expr, Expr][] }
+  | { k: 'name'; id: string }
+  | { k: 'attr'; obj: Expr; name: string }
+  | { k: 'sub'; obj: Expr; index: Expr }
+  | { k: 'call'; fn: Expr; args: Expr[]; kwargs: Record<string, Expr> }
+  | { k: 'binop'; op: string; l: Expr; r: Expr }
+  | { k: 'fstr'; parts: Expr[] }
+  | { k: 'lambda'; body: Expr }
+  | { k: 'comp'; iter: Expr; strip: boolean } // [o.strip() for o in X] keeps X's items
+  | { k: 'unknown'; why: string }
+) & { loc?: Loc; text?: string };
+
+export interface ImportBinding {
+  /** Absolute dotted module (relative imports resolved against the importing module). */
+  module: string;
+  /** Imported name, or undefined for `import a.b as c`. */
+  name?: string;
+}
+
+export interface ClassModel {
+  name: string;
+  /** Base class expressions as written. */
+  bases: Expr[];
+  /** Class-level assignments and annotated fields with defaults. */
+  fields: Record<string, Expr>;
+  /** Fields declared without a default (pydantic: required). */
+  required: string[];
+  /** `model_config = SettingsConfigDict(env_prefix=...)` or `class Config: env_prefix = ...`. */
+  envPrefix?: string;
+  line: number;
+}
+
+/**
+ * Every place CORSMiddleware is attached, at any depth (app factories included):
+ * `app.add_middleware(CORSMiddleware, …)`, `Middleware(CORSMiddleware, …)` in a `middleware=[…]` list,
+ * or `CORSMiddleware(app, …)` wrapping an ASGI app.
+ */
+export interface CorsSite {
+  form: 'add_middleware' | 'middleware' | 'wrap';
+  /** The expression naming the middleware class, qualified later to check it really is Starlette's. */
+  middleware: Expr;
+  /** The app the middleware is added to or wraps, when written. */
+  app?: Expr;
+  /** The variable the app (or the wrapper) is assigned to: `app = FastAPI(middleware=[…])`. */
+  appTarget?: string;
+  kwargs: Record<string, Expr>;
+  /** Simple assignments of the enclosing function, for app factories. */
+  locals: Record<string, Expr>;
+  fn?: string;
+  loc: Loc;
+  snippet: string;
+}
+
+export type SinkTaint =
+  | 'request-origin' // the request's Origin header, unchecked
+  | 'weak-check' // checked only by substring/suffix/prefix
+  | 'checked' // an allowlist check guards it
+  | 'other';
+
+/** Where code sets Access-Control-Allow-Origin itself. */
+export interface HeaderSink {
+  header: 'access-control-allow-origin';
+  value: Expr;
+  taint: SinkTaint;
+  /** How the Origin was read, e.g. `event["headers"]["origin"]`. */
+  sourceText?: string;
+  weakCheckText?: string;
+  /** Access-Control-Allow-Credentials value set next to it, when in the same dict. */
+  credentials?: Expr;
+  fn?: string;
+  /** The function has the Lambda handler shape `(event, context)` or returns a `statusCode` dict. */
+  lambda: boolean;
+  loc: Loc;
+  snippet: string;
+}
+
+export interface Suppression {
+  rules: string[];
+  reason: string;
+  line: number;
+}
+
+/** What the rules need to know about one Python file. */
+export interface ModuleModel {
+  file: string; // relative to the scan root, forward slashes
+  module: string; // dotted name
+  imports: Record<string, ImportBinding>;
+  assigns: Record<string, Expr & { line?: number }>;
+  classes: Record<string, ClassModel>;
+  corsSites: CorsSite[];
+  sinks: HeaderSink[];
+  /** Ambient-credential signals: cookies read or set, bearer headers read. */
+  authSignals: { cookie: string[]; bearer: string[] };
+  suppressions: Suppression[];
+  /** Lines with a parse error, if any. */
+  syntaxErrors: number[];
+  bytes: number;
+}

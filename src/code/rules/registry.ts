@@ -1,0 +1,25 @@
+/** Every static rule, listed explicitly; a test checks this list against the folder. */
+import type { Rule } from './rule.ts';
+import { rule as corsWildcardWithCredentials } from './cors-wildcard-with-credentials.ts';
+import { rule as corsWildcardOrigin } from './cors-wildcard-origin.ts';
+import { rule as corsPermissiveOriginRegex } from './cors-permissive-origin-regex.ts';
+import { rule as corsNullOrigin } from './cors-null-origin.ts';
+import { rule as corsOriginsAsString } from './cors-origins-as-string.ts';
+import { rule as corsReflectedOrigin } from './cors-reflected-origin.ts';
+import { rule as lambdaResponseCorsWildcard } from './lambda-response-cors-wildcard.ts';
+import { rule as corsDevOrigin } from './cors-dev-origin.ts';
+
+export const RULES: readonly Rule[] = [
+  corsWildcardWithCredentials,
+  corsWildcardOrigin,
+  corsPermissiveOriginRegex,
+  corsNullOrigin,
+  corsOriginsAsString,
+  corsReflectedOrigin,
+  lambdaResponseCorsWildcard,
+  corsDevOrigin,
+];
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,63 @@
+import type { Evidence, FindingInput, Impact, Likelihood, Confidence, Location, Route, Remediation, OwaspApiId } from '../../findings/index.ts';
+import type { PythonProject } from '../python/app-model.ts';
+
+export interface RuleMeta {
+  id: string;
+  /** The weakness family shared with IaC and live checks; keys the knowledge base. */
+  topic: string;
+  /** One line: what the rule finds. */
+  summary: string;
+  cwe: number[];
+  owasp: OwaspApiId[];
+  /** Defaults; a rule may rate a finding differently from context (credentials, cookies). */
+  impact: Impact;
+  likelihood: Likelihood;
+  confidence: Confidence;
+  appliesTo: { framework: ('fastapi' | 'starlette' | 'lambda')[]; datastore: ('dynamodb' | 'any')[] };
+  stability: 'experimental' | 'stable';
+  /** One imperative sentence. */
+  remediation: string;
+  /** What the rule cannot see. */
+  limits: string;
+}
+
+export interface Report {
+  message: string;
+  location: Location;
+  route?: Route;
+  evidence?: Evidence[];
+  impact?: Impact;
+  likelihood?: Likelihood;
+  confidence?: Confidence;
+  remediation?: Remediation;
+  discriminator?: string;
+}
+
+export interface RuleContext {
+  project: PythonProject;
+  report(r: Report): void;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void;
+}
+
+export function toFindingInput(meta: RuleMeta, r: Report): FindingInput {
+  return {
+    ruleId: meta.id,
+    topic: meta.topic,
+    source: 'code',
+    message: r.message,
+    impact: r.impact ?? meta.impact,
+    likelihood: r.likelihood ?? meta.likelihood,
+    confidence: r.confidence ?? meta.confidence,
+    cwe: meta.cwe,
+    owasp: meta.owasp,
+    location: r.location,
+    route: r.route,
+    evidence: r.evidence,
+    remediation: r.remediation ?? { summary: meta.remediation },
+    discriminator: r.discriminator,
+  };
+}

@@ -1,0 +1,43 @@
+/** Spreads parsing over worker threads (tree-sitter parses about 3 MB/s per core). */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { parseFiles, type BatchResult, type FileJob } from './parse-files.ts';
+
+const BATCH = 24;
+/** Below this much source, starting workers costs more than it saves. */
+const IN_PROCESS_BYTES = 3 * 1024 * 1024;
+
+export async function parseAll(jobs: FileJob[], totalBytes: number, requested = 0): Promise<BatchResult> {
+  const n = requested > 0 ? requested : totalBytes < IN_PROCESS_BYTES ? 1 : Math.min(availableParallelism(), 8);
+  if (n <= 1 || jobs.length < BATCH * 2) return parseFiles(jobs);
+
+  const url = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
+  const execArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const batches: FileJob[][] = [];
+  for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
+  const results: BatchResult[] = new Array(batches.length);
+  let next = 0;
+
+  const run = (): Promise<void> =>
+    new Promise((resolveRun, rejectRun) => {
+      const worker = new Worker(url, { execArgv });
+      let current = -1;
+      const feed = (): void => {
+        if (next >= batches.length) {
+          void worker.terminate().then(() => resolveRun());
+          return;
+        }
+        current = next++;
+        worker.postMessage(batches[current]);
+      };
+      worker.on('message', (r: BatchResult) => {
+        results[current] = r;
+        feed();
+      });
+      worker.on('error', (e) => rejectRun(e));
+      feed();
+    });
+
+  await Promise.all(Array.from({ length: Math.min(n, batches.length) }, run));
+  return { models: results.flatMap((r) => r.models), errors: results.flatMap((r) => r.errors) };
+}

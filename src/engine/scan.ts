@@ -1,0 +1,95 @@
+/**
+ * One scan, top to bottom: discover → analyse → (probe, correlate: later) → score → ScanResult.
+ * Each input root is its own project: names resolve within it, never across roots.
+ */
+import { relative } from 'node:path';
+import { compareFindings, makeFinding, type Finding } from '../findings/index.ts';
+import { buildPythonProject } from '../code/python/app-model.ts';
+import { RULES } from '../code/rules/registry.ts';
+import { toFindingInput, type Rule } from '../code/rules/rule.ts';
+import type { PythonProject } from '../code/python/app-model.ts';
+import { discover, toPosix } from './discover.ts';
+import { indexDependencies } from './dependencies.ts';
+import { parseAll } from './pool.ts';
+import type { FileJob } from './parse-files.ts';
+import { applySuppressions } from './suppress.ts';
+import type { Diagnostic, ScanOptions, ScanResult } from './types.ts';
+import { VERSION } from './version.ts';
+import { statSync } from 'node:fs';
+
+export async function scan(options: ScanOptions): Promise<ScanResult> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const diagnostics: Diagnostic[] = [];
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const dependencies: ScanResult['dependencies'] = [];
+  let files = 0;
+  let bytes = 0;
+
+  // 1. discover
+  const roots = discover(options.paths, options.exclude ?? [], cwd, diagnostics);
+
+  for (const root of roots) {
+    const deps = indexDependencies(root.root, root.dependencyFiles, cwd, diagnostics);
+    dependencies.push(...deps.summary);
+    const display = (abs: string): string => toPosix(relative(cwd, abs)) || abs;
+    const jobs: FileJob[] = root.python.map((abs) => ({ abs, display: display(abs), rel: toPosix(relative(root.root, abs)) }));
+    const size = jobs.reduce((n, j) => n + safeSize(j.abs), 0);
+
+    // 2. analyse: parse into module models (in worker threads for large inputs) …
+    const parsed = await parseAll(jobs, size, options.workers);
+    for (const e of parsed.errors) diagnostics.push({ level: 'error', where: e.file, message: e.message });
+    for (const m of parsed.models) {
+      if (m.syntaxErrors.length) diagnostics.push({ level: 'warning', where: `${m.file}:${m.syntaxErrors[0]}`, message: 'syntax error; the rest of the file was still analysed' });
+    }
+    files += jobs.length + root.dependencyFiles.length;
+    bytes += parsed.models.reduce((n, m) => n + m.bytes, 0);
+
+    // … then resolve across the project's modules and run the rules
+    const absByDisplay = new Map(jobs.map((j) => [j.display, j.abs]));
+    const project = buildPythonProject(parsed.models, (file) => deps.starletteFor(absByDisplay.get(file) ?? file));
+    const raw = runRules(RULES, project, diagnostics);
+
+    // 5. score: severity is set per finding; suppressions last
+    const s = applySuppressions(raw, parsed.models, diagnostics);
+    findings.push(...s.kept);
+    suppressed.push(...s.suppressed);
+  }
+
+  return {
+    tool: { name: 'crossread', version: VERSION },
+    targets: options.paths,
+    findings: dedupe(findings).sort(compareFindings),
+    suppressed: suppressed.sort(compareFindings),
+    diagnostics,
+    rules: RULES.map((r) => r.meta),
+    stats: { files, pythonFiles: roots.reduce((n, r) => n + r.python.length, 0), bytes, durationMs: Math.round(performance.now() - started) },
+    dependencies,
+  };
+}
+
+function runRules(rules: readonly Rule[], project: PythonProject, diagnostics: Diagnostic[]): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    try {
+      rule.check({ project, report: (r) => out.push(makeFinding(toFindingInput(rule.meta, r))) });
+    } catch (e) {
+      diagnostics.push({ level: 'error', message: `rule ${rule.meta.id} failed: ${(e as Error).message}; other rules ran` });
+    }
+  }
+  return out;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint));
+}
+
+function safeSize(abs: string): number {
+  try {
+    return statSync(abs).size;
+  } catch {
+    return 0;
+  }
+}
