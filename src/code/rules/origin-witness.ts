@@ -198,7 +198,7 @@ export function regexWitnesses(pattern: string, prefixMatch = false): Witness[] 
     for (let k = 0; k < host.length; k++) {
       if (host[k] !== '.') continue;
       const h = `${host.slice(0, k)}x${host.slice(k + 1)}`;
-      if (registrable(h) !== reg) candidates.push({ origin: `${scheme}://${h}${port}`, weakness: 'unescaped-dot', why: `a dot matches any character, so ${registrable(h)} (anyone can register it) matches` });
+      if (registrable(h) !== reg && TLDS.has(h.split('.').at(-1) ?? '')) candidates.push({ origin: `${scheme}://${h}${port}`, weakness: 'unescaped-dot', why: `a dot matches any character, so ${registrable(h)} (anyone can register it) matches` });
     }
     candidates.push({ origin: `${scheme}://${host}.attacker.example${port}`, weakness: 'suffix', why: 'the pattern does not end at the trusted host' });
     candidates.push({ origin: `${scheme}://attacker${reg}${port}`, weakness: 'prefix', why: `anything may precede ${reg}, so attacker${reg} matches` });

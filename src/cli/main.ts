@@ -1,0 +1,146 @@
+/** argv → options → scan → reporter → output; returns the exit code (0 clean, 1 findings at/above --fail-on, 2 usage/internal error). */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { atLeast, isSeverity, severityOf, type Severity } from '../findings/index.ts';
+import { scan } from '../engine/scan.ts';
+import { VERSION } from '../engine/version.ts';
+import { RULES, findRule } from '../code/rules/registry.ts';
+import { loadKnowledge } from '../knowledge/index.ts';
+import { FORMATS, render, type Format, type RenderContext } from '../report/index.ts';
+
+export interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const HELP = `crossread ${VERSION} — finds where any website can read your users' data
+
+Usage:
+  crossread scan <path>... [options]   scan Python source (directories are walked)
+  crossread rules                      list the rules
+  crossread explain <rule-id>          why a rule matters and how to fix it
+  crossread --version
+
+Scan options:
+  --format text|json|sarif   output format (default: text)
+  --output FILE              write the report to FILE instead of stdout
+  --fail-on SEVERITY         exit 1 if a finding is at or above it: critical|high|medium|low|info|none (default: high)
+  --exclude GLOB             skip paths matching a .gitignore-style pattern (repeatable)
+  --workers N                parser threads (default: by input size)
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+Suppress one finding in code with a reason:  # crossread: ignore[rule-id] why it is safe
+`;
+
+function knowledge(): RenderContext['knowledge'] {
+  return Object.fromEntries(RULES.map((r) => [r.meta.id, loadKnowledge(r.meta.id)]));
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (command === 'rules') return rulesCommand(io);
+  if (command === 'explain') return explainCommand(rest, io);
+  if (command === 'scan') return scanCommand(rest, io);
+  io.stderr(`crossread: unknown command "${command}"; try: crossread --help\n`);
+  return 2;
+}
+
+function rulesCommand(io: Io): number {
+  const rows = RULES.map((r) => {
+    const sev = severityOf(r.meta.impact, r.meta.likelihood);
+    return `${r.meta.id.padEnd(32)} ${sev.padEnd(8)} ${r.meta.cwe.map((c) => `CWE-${c}`).join(',').padEnd(16)} ${r.meta.summary}`;
+  });
+  io.stdout(`${'RULE'.padEnd(32)} ${'DEFAULT'.padEnd(8)} ${'CWE'.padEnd(16)} SUMMARY\n${rows.join('\n')}\n`);
+  return 0;
+}
+
+function explainCommand(args: string[], io: Io): number {
+  const id = args[0];
+  const rule = id && findRule(id);
+  if (!rule) {
+    io.stderr(`crossread: ${id ? `no rule "${id}"` : 'explain needs a rule id'}; list them with: crossread rules\n`);
+    return 2;
+  }
+  const kb = loadKnowledge(rule.meta.id);
+  const m = rule.meta;
+  io.stdout(
+    `${kb?.markdown.trim() ?? `# ${m.id}\n\n${m.summary}`}\n\n` +
+      `Rule: ${m.id} (${m.stability}) · topic ${m.topic} · ${m.cwe.map((c) => `CWE-${c}`).join(', ')} · ${m.owasp.join(', ')}\n` +
+      `Default severity: ${severityOf(m.impact, m.likelihood)} (impact ${m.impact} × likelihood ${m.likelihood}), adjusted per finding by credentials and auth style.\n` +
+      `Limits: ${m.limits}\n`,
+  );
+  return 0;
+}
+
+async function scanCommand(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string', default: 'high' },
+        exclude: { type: 'string', multiple: true, default: [] },
+        workers: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    io.stderr(`crossread: ${(e as Error).message}; try: crossread --help\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) {
+    io.stderr(`crossread: --format must be one of ${FORMATS.join(', ')} (got "${values.format}")\n`);
+    return 2;
+  }
+  const failOn = values['fail-on']!;
+  if (failOn !== 'none' && !isSeverity(failOn)) {
+    io.stderr(`crossread: --fail-on must be critical, high, medium, low, info or none (got "${failOn}")\n`);
+    return 2;
+  }
+  const workers = values.workers === undefined ? 0 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0) {
+    io.stderr(`crossread: --workers must be a whole number (got "${values.workers}")\n`);
+    return 2;
+  }
+  if (positionals.length === 0) {
+    io.stderr('crossread: scan needs at least one path, e.g. crossread scan .\n');
+    return 2;
+  }
+
+  const result = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd });
+  const color = format === 'text' && !values.output && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+  const report = render(format, result, { color, knowledge: knowledge() });
+  if (values.output) {
+    try {
+      writeFileSync(values.output, report);
+    } catch (e) {
+      io.stderr(`crossread: cannot write ${values.output}: ${(e as Error).message}\n`);
+      return 2;
+    }
+    io.stderr(`crossread: wrote ${format} report to ${values.output} (${result.findings.length} findings)\n`);
+  } else {
+    io.stdout(report);
+  }
+  if (format !== 'text') for (const d of result.diagnostics) io.stderr(`crossread: ${d.level}: ${d.where ? `${d.where}: ` : ''}${d.message}\n`);
+
+  // every input unusable: a usage error, not a clean scan
+  const inputErrors = result.diagnostics.filter((d) => d.level === 'error' && d.message === 'no such file or directory').length;
+  if (inputErrors === positionals.length) return 2;
+  if (failOn === 'none') return 0;
+  return result.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
+}
