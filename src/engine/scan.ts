@@ -16,6 +16,7 @@ import { applySuppressions } from './suppress.ts';
 import type { Diagnostic, ScanOptions, ScanResult } from './types.ts';
 import { VERSION } from './version.ts';
 import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 export async function scan(options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
@@ -81,9 +82,23 @@ function runRules(rules: readonly Rule[], project: PythonProject, diagnostics: D
   return out;
 }
 
+/**
+ * Drops exact repeats (same rule, place and fingerprint) and keeps fingerprints unique when the same
+ * code appears twice in a file: the second occurrence gets an ordinal mixed in, so baselines stay stable.
+ */
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
-  return findings.filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint));
+  const ordinal = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const f of [...findings].sort(compareFindings)) {
+    const place = `${f.fingerprint}@${f.location.file}:${f.location.start?.line}:${f.location.start?.column}`;
+    if (seen.has(place)) continue;
+    seen.add(place);
+    const n = (ordinal.get(f.fingerprint) ?? 0) + 1;
+    ordinal.set(f.fingerprint, n);
+    out.push(n === 1 ? f : { ...f, fingerprint: createHash('sha256').update(`${f.fingerprint}#${n}`).digest('hex').slice(0, 32) });
+  }
+  return out;
 }
 
 function safeSize(abs: string): number {
