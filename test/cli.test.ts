@@ -1,0 +1,107 @@
+/** The CLI as users run it: exit codes, formats, bad input, discovery rules, suppressions. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../src/cli/main.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY: false, env: {}, cwd });
+  return { code, out, err };
+}
+
+const WILDCARD = 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n';
+
+function tree(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'crossread-cli-'));
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), c);
+  }
+  return dir;
+}
+
+test('exit codes follow --fail-on', async () => {
+  assert.equal((await run(['scan', 'examples/profiles-api'])).code, 1);
+  assert.equal((await run(['scan', 'examples/profiles-api', '--fail-on', 'none'])).code, 0);
+  assert.equal((await run(['scan', 'examples/profiles-api-fixed', '--fail-on', 'info'])).code, 0);
+  assert.equal((await run(['scan', 'examples/profiles-api', '--fail-on', 'bogus'])).code, 2);
+  assert.equal((await run(['scan', 'examples/profiles-api', '--format', 'xml'])).code, 2);
+  assert.equal((await run(['scan'])).code, 2);
+  assert.equal((await run(['frobnicate'])).code, 2);
+});
+
+test('a missing path is named, and the other paths are still scanned', async () => {
+  const r = await run(['scan', 'no/such/dir', 'examples/profiles-api', '--format', 'json']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no\/such\/dir: no such file or directory/);
+  assert.ok(JSON.parse(r.out).findings.length > 0);
+  assert.equal((await run(['scan', 'no/such/dir'])).code, 2);
+});
+
+test('unreadable and broken files are diagnostics; the scan goes on', async () => {
+  const dir = tree({ 'bad.py': Buffer.from([0xff, 0xfe, 0x00, 0x41]), 'broken.py': 'def (:\n' + WILDCARD, 'ok.py': WILDCARD });
+  const r = await run(['scan', '.', '--format', 'json'], dir);
+  const json = JSON.parse(r.out);
+  assert.ok(json.diagnostics.some((d: { where: string; message: string }) => d.where === 'bad.py' && /UTF-8/.test(d.message)));
+  assert.ok(json.diagnostics.some((d: { where: string }) => d.where.startsWith('broken.py')));
+  assert.ok(json.findings.some((f: { location: { file: string } }) => f.location.file === 'ok.py'));
+  rmSync(dir, { recursive: true });
+});
+
+test('.gitignore, virtualenvs, node_modules and --exclude are skipped', async () => {
+  const dir = tree({
+    '.gitignore': 'generated/\n',
+    'generated/app.py': WILDCARD,
+    '.venv/lib/app.py': WILDCARD,
+    'env2/pyvenv.cfg': 'home = /usr/bin\n',
+    'env2/lib/app.py': WILDCARD,
+    'node_modules/x/app.py': WILDCARD,
+    'legacy/app.py': WILDCARD,
+    'src/app.py': WILDCARD,
+  });
+  const r = await run(['scan', '.', '--format', 'json', '--exclude', 'legacy/'], dir);
+  const files = JSON.parse(r.out).findings.map((f: { location: { file: string } }) => f.location.file);
+  assert.deepEqual([...new Set(files)], ['src/app.py']);
+  rmSync(dir, { recursive: true });
+});
+
+test('inline suppression needs a reason', async () => {
+  const dir = tree({
+    'a.py': WILDCARD.replace('app.add_middleware', '# crossread: ignore[cors-wildcard-with-credentials] public demo API, no cookies\napp.add_middleware'),
+    'b.py': WILDCARD.replace('app.add_middleware', '# crossread: ignore[cors-wildcard-with-credentials]\napp.add_middleware'),
+  });
+  const json = JSON.parse((await run(['scan', '.', '--format', 'json'], dir)).out);
+  assert.deepEqual(json.findings.map((f: { location: { file: string } }) => f.location.file), ['b.py']);
+  assert.equal(json.suppressed[0].suppressed.reason, 'public demo API, no cookies');
+  assert.ok(json.diagnostics.some((d: { message: string }) => /has no reason/.test(d.message)));
+  rmSync(dir, { recursive: true });
+});
+
+test('--output writes the file; rules and explain work', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crossread-out-'));
+  const r = await run(['scan', 'examples/profiles-api', '--format', 'sarif', '--output', join(dir, 'r.sarif'), '--fail-on', 'none']);
+  assert.equal(r.code, 0);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'r.sarif'), 'utf8')).version, '2.1.0');
+  assert.match((await run(['rules'])).out, /cors-wildcard-with-credentials/);
+  const ex = await run(['explain', 'cors-null-origin']);
+  assert.equal(ex.code, 0);
+  assert.match(ex.out, /Limits:/);
+  assert.equal((await run(['explain', 'nope'])).code, 2);
+  rmSync(dir, { recursive: true });
+});
+
+test('bearer-only auth lowers wildcard-with-credentials; cookies raise it', async () => {
+  const bearer = tree({ 'app.py': WILDCARD + 'from fastapi.security import HTTPBearer\nbearer = HTTPBearer()\n' });
+  const cookie = tree({ 'app.py': WILDCARD + 'from fastapi.security import APIKeyCookie\nsession = APIKeyCookie(name="s")\n' });
+  const sev = async (d: string) => JSON.parse((await run(['scan', '.', '--format', 'json'], d)).out).findings[0].severity;
+  assert.equal(await sev(bearer), 'medium');
+  assert.equal(await sev(cookie), 'critical');
+  rmSync(bearer, { recursive: true });
+  rmSync(cookie, { recursive: true });
+});

@@ -1,0 +1,44 @@
+/** One canonical ScanResult rendered by every reporter, snapshotted; SARIF validated against the 2.1.0 schema. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import { scan } from '../src/engine/scan.ts';
+import { render, type RenderContext } from '../src/report/index.ts';
+import { RULES } from '../src/code/rules/registry.ts';
+import { loadKnowledge } from '../src/knowledge/index.ts';
+import type { ScanResult } from '../src/engine/types.ts';
+import { matchSnapshot } from './helpers/snapshot.ts';
+
+const require = createRequire(import.meta.url);
+const ROOT = resolve(import.meta.dirname, '..');
+const ctx: RenderContext = { color: false, knowledge: Object.fromEntries(RULES.map((r) => [r.meta.id, loadKnowledge(r.meta.id)])) };
+
+async function canonical(): Promise<ScanResult> {
+  const r = await scan({ paths: ['examples/profiles-api'], cwd: ROOT });
+  return { ...r, tool: { ...r.tool, version: '0.0.0-test' }, stats: { ...r.stats, durationMs: 0 } };
+}
+
+test('text report', async () => matchSnapshot('profiles-api.txt', render('text', await canonical(), ctx)));
+test('json report', async () => matchSnapshot('profiles-api.json', render('json', await canonical(), ctx)));
+test('sarif report', async () => matchSnapshot('profiles-api.sarif', render('sarif', await canonical(), ctx)));
+
+test('SARIF validates against the official 2.1.0 schema', async () => {
+  const schema = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  const validate = ajv.compile(schema);
+  const log = JSON.parse(render('sarif', await canonical(), ctx));
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  const result = log.runs[0].results[0];
+  assert.ok(result.partialFingerprints['crossread/v1']);
+  assert.ok(log.runs[0].tool.driver.rules.every((r: { properties: { tags: string[] } }) => r.properties.tags.some((t) => t.startsWith('external/cwe/'))));
+});
+
+test('colour only when asked, and the fixed twin is clean', async () => {
+  const r = await canonical();
+  assert.ok(!render('text', r, ctx).includes('\u001b['));
+  assert.ok(render('text', r, { ...ctx, color: true }).includes('\u001b['));
+  const fixed = await scan({ paths: ['examples/profiles-api-fixed'], cwd: ROOT });
+  assert.deepEqual(fixed.findings.map((f) => f.ruleId), []);
+});
