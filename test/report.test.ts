@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import Ajv from 'ajv-draft-04';
 import { scan } from '../src/engine/scan.ts';
 import { render, type RenderContext } from '../src/report/index.ts';
 import { RULES } from '../src/code/rules/registry.ts';
@@ -12,6 +11,9 @@ import type { ScanResult } from '../src/engine/types.ts';
 import { matchSnapshot } from './helpers/snapshot.ts';
 
 const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS; its class is the default export
+type Validator = ((data: unknown) => boolean) & { errors?: unknown };
+const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(schema: object): Validator } }).default;
 const ROOT = resolve(import.meta.dirname, '..');
 const ctx: RenderContext = { color: false, knowledge: Object.fromEntries(RULES.map((r) => [r.meta.id, loadKnowledge(r.meta.id)])) };
 

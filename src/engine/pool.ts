@@ -11,8 +11,13 @@ export async function parseAll(jobs: FileJob[], totalBytes: number, requested = 
   const n = requested > 0 ? requested : totalBytes < IN_PROCESS_BYTES ? 1 : Math.min(availableParallelism(), 8);
   if (n <= 1 || jobs.length < BATCH * 2) return parseFiles(jobs);
 
-  const url = new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
-  const execArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
+  // run from TypeScript sources (tests, npm run bench): the worker registers tsx before loading itself
+  const spawn = (): Worker =>
+    fromSource
+      ? new Worker(`import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true })
+      : new Worker(url);
   const batches: FileJob[][] = [];
   for (let i = 0; i < jobs.length; i += BATCH) batches.push(jobs.slice(i, i + BATCH));
   const results: BatchResult[] = new Array(batches.length);
@@ -20,7 +25,7 @@ export async function parseAll(jobs: FileJob[], totalBytes: number, requested = 
 
   const run = (): Promise<void> =>
     new Promise((resolveRun, rejectRun) => {
-      const worker = new Worker(url, { execArgv });
+      const worker = spawn();
       let current = -1;
       const feed = (): void => {
         if (next >= batches.length) {
