@@ -40,6 +40,13 @@ function literal(node: Node | null): string | undefined {
   return stringValue(node.text);
 }
 
+interface Ctx {
+  fn?: string;
+  lambda: boolean;
+  /** Access-Control-Allow-Credentials set elsewhere in the same function. */
+  creds?: Node | null;
+}
+
 class FlowAnalyzer {
   readonly sinks: HeaderSink[] = [];
   constructor(private readonly lines: Lines) {}
@@ -175,7 +182,15 @@ class FlowAnalyzer {
     const body = fn.childForFieldName('body');
     const name = fn.childForFieldName('name')?.text;
     const lambda = (params.length === 2 && /^_?event$/.test(params[0] ?? '')) || /["']statusCode["']/.test(body?.text ?? '');
-    if (body) this.block(body, env, { fn: name, lambda });
+    // `response.headers["Access-Control-Allow-Credentials"] = "true"` in a statement of its own
+    let creds: Node | null = null;
+    if (body?.text.toLowerCase().includes(ACAC)) {
+      for (const a of body.descendantsOfType('assignment')) {
+        const left = a?.childForFieldName('left');
+        if (left?.type === 'subscript' && literal(left.childForFieldName('subscript'))?.toLowerCase() === ACAC) creds = a!.childForFieldName('right');
+      }
+    }
+    if (body) this.block(body, env, { fn: name, lambda, creds });
   }
 
   /** Module-level constants such as `CORS_HEADERS = {"Access-Control-Allow-Origin": "*"}`. */
@@ -187,7 +202,7 @@ class FlowAnalyzer {
   }
 
   /** Processes a block; returns true if it always leaves the function (return/raise). */
-  private block(block: Node, env: Env, ctx: { fn?: string; lambda: boolean }): boolean {
+  private block(block: Node, env: Env, ctx: Ctx): boolean {
     for (const st of block.namedChildren) {
       if (!st) continue;
       switch (st.type) {
@@ -253,7 +268,7 @@ class FlowAnalyzer {
     return false;
   }
 
-  private statement(st: Node, env: Env, ctx: { fn?: string; lambda: boolean }): void {
+  private statement(st: Node, env: Env, ctx: Ctx): void {
     const e = st.namedChildren[0];
     if (e?.type === 'assignment') {
       const left = e.childForFieldName('left');
@@ -287,7 +302,7 @@ class FlowAnalyzer {
   }
 
   /** Finds dict displays with an Access-Control-Allow-Origin key anywhere inside `node`. */
-  private scanExpr(node: Node | null, env: Env, ctx: { fn?: string; lambda: boolean }): void {
+  private scanExpr(node: Node | null, env: Env, ctx: Ctx): void {
     if (!node || !node.text.toLowerCase().includes(ACAO)) return;
     const dicts = node.type === 'dictionary' ? [node] : node.descendantsOfType('dictionary');
     for (const d of dicts) {
@@ -304,7 +319,7 @@ class FlowAnalyzer {
     }
   }
 
-  private sink(value: Node, at: Node, env: Env, ctx: { fn?: string; lambda: boolean }, creds?: Node | null): void {
+  private sink(value: Node, at: Node, env: Env, ctx: Ctx, creds?: Node | null): void {
     const t = this.taintOf(value, env);
     let taint: SinkTaint = 'other';
     let weakCheckText: string | undefined;
@@ -323,7 +338,7 @@ class FlowAnalyzer {
       taint,
       sourceText: t?.source,
       weakCheckText,
-      credentials: creds ? toExpr(creds) : undefined,
+      credentials: creds ? toExpr(creds) : ctx.creds ? toExpr(ctx.creds) : undefined,
       fn: ctx.fn,
       lambda: ctx.lambda,
       loc,
