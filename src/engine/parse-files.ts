@@ -1,5 +1,5 @@
 /** Reads and models a batch of Python files; runs in a worker thread or in-process. */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extractModule } from '../code/python/extract.ts';
 import type { ModuleModel } from '../code/python/ir.ts';
 import { withTree } from '../code/python/parser.ts';
@@ -10,6 +10,8 @@ export interface FileJob {
   display: string;
   /** Path relative to the scan root, for module names. */
   rel: string;
+  /** Size in bytes, measured once at discovery (-1 when it could not be read). */
+  size: number;
 }
 
 export interface BatchResult {
@@ -24,9 +26,8 @@ export async function parseFiles(jobs: FileJob[]): Promise<BatchResult> {
   const out: BatchResult = { models: [], errors: [] };
   for (const job of jobs) {
     try {
-      const size = statSync(job.abs).size;
-      if (size > MAX_FILE_BYTES) {
-        out.errors.push({ file: job.display, message: `skipped: ${(size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file` });
+      if (job.size > MAX_FILE_BYTES) {
+        out.errors.push({ file: job.display, message: `skipped: ${(job.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit for one file` });
         continue;
       }
       const buf = readFileSync(job.abs);

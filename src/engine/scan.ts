@@ -35,8 +35,8 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const deps = indexDependencies(root.root, root.dependencyFiles, cwd, diagnostics);
     dependencies.push(...deps.summary);
     const display = (abs: string): string => toPosix(relative(cwd, abs)) || abs;
-    const jobs: FileJob[] = root.python.map((abs) => ({ abs, display: display(abs), rel: toPosix(relative(root.root, abs)) }));
-    const size = jobs.reduce((n, j) => n + safeSize(j.abs), 0);
+    const jobs: FileJob[] = root.python.map((abs) => ({ abs, display: display(abs), rel: toPosix(relative(root.root, abs)), size: safeSize(abs) }));
+    const size = jobs.reduce((n, j) => n + Math.max(0, j.size), 0);
 
     // 2. analyse: parse into module models (in worker threads for large inputs) …
     const parsed = await parseAll(jobs, size, options.workers);
@@ -105,6 +105,6 @@ function safeSize(abs: string): number {
   try {
     return statSync(abs).size;
   } catch {
-    return 0;
+    return -1; // reading it will report why
   }
 }

@@ -38,9 +38,8 @@ export interface PythonProject {
   starletteFor(file: string): VersionInfo | undefined;
 }
 
-function appLabel(site: CorsSite, module: ModuleModel): string {
+function appLabel(site: CorsSite): string {
   const name = site.app?.text ?? site.appTarget ?? 'app';
-  void module;
   return site.fn ? `${name} in ${site.fn}()` : name;
 }
 
@@ -72,7 +71,7 @@ export function buildPythonProject(modules: ModuleModel[], starletteFor: (file: 
       policies.push({
         module: m,
         site,
-        app: appLabel(site, m),
+        app: appLabel(site),
         origins: arg('allow_origins'),
         credentials: arg('allow_credentials'),
         regex: arg('allow_origin_regex'),

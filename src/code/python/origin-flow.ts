@@ -219,13 +219,12 @@ class FlowAnalyzer {
           const thenEnv = cloneEnv(env);
           const elseEnv = cloneEnv(env);
           if (check) {
-            const [pass, fail] = check.negated ? [elseEnv, thenEnv] : [thenEnv, elseEnv];
+            const pass = check.negated ? elseEnv : thenEnv;
             const vars = check.variable === '<origin>' ? [...env.tainted.keys()] : [check.variable];
             for (const v of vars) {
               if (check.kind === 'strong') pass.checked.add(v);
               else pass.weak.set(v, check.text);
             }
-            void fail;
           }
           const thenExits = this.block(st.childForFieldName('consequence')!, thenEnv, ctx);
           let elseExits = false;

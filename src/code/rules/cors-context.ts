@@ -18,6 +18,15 @@ export function credentialsOf(arg: ResolvedArg | undefined): Tristate {
   return 'unknown';
 }
 
+/** An Access-Control-Allow-Credentials header value set by code: only the exact "true" counts (Fetch §5.1). */
+export function headerCredentials(v: Value | undefined): Tristate {
+  if (!v) return 'no';
+  const e = effective(v);
+  if (e.k === 'str') return e.v.trim().toLowerCase() === 'true' ? 'yes' : 'no';
+  if (e.k === 'bool') return e.v ? 'yes' : 'no';
+  return 'unknown';
+}
+
 export interface OriginList {
   /** Literal origins the list allows (env defaults included). */
   items: { origin: string; expr?: Expr; at?: { file: string; line: number; col: number } }[];

@@ -1,6 +1,5 @@
 import type { Rule } from './rule.ts';
-import { attackerReach, codeEvidence, siteLocation, type Tristate } from './cors-context.ts';
-import { effective } from '../python/resolve.ts';
+import { attackerReach, codeEvidence, headerCredentials, siteLocation } from './cors-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -22,11 +21,7 @@ export const rule: Rule = {
     for (const m of project.modules) {
       for (const s of m.sinks) {
         if (s.taint !== 'request-origin' && s.taint !== 'weak-check') continue;
-        let creds: Tristate = 'no';
-        if (s.credentials) {
-          const v = effective(project.resolver.evaluate(s.credentials, m));
-          creds = v.k === 'str' ? (v.v.toLowerCase() === 'true' ? 'yes' : 'no') : v.k === 'bool' ? (v.v ? 'yes' : 'no') : 'unknown';
-        }
+        const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
         const reach = attackerReach(creds, project.ambient);
         const where = s.fn ? `${s.fn}()` : 'module level';
         const check = s.taint === 'weak-check' ? ` after only a bypassable check (${s.weakCheckText})` : ' unchecked';

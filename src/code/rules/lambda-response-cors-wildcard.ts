@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { codeEvidence, siteLocation } from './cors-context.ts';
+import { codeEvidence, headerCredentials, siteLocation } from './cors-context.ts';
 import { effective } from '../python/resolve.ts';
 
 export const rule: Rule = {
@@ -23,8 +23,7 @@ export const rule: Rule = {
         if (!s.lambda || s.taint !== 'other') continue;
         const v = effective(project.resolver.evaluate(s.value, m));
         if (v.k !== 'str' || v.v.trim() !== '*') continue;
-        const c = s.credentials && effective(project.resolver.evaluate(s.credentials, m));
-        const creds = c && ((c.k === 'str' && c.v.toLowerCase() === 'true') || (c.k === 'bool' && c.v));
+        const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m)) === 'yes';
         const where = s.fn ? `${s.fn}()` : 'A module-level headers dict';
         report({
           message: creds
