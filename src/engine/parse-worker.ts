@@ -1,7 +1,8 @@
-/** Worker thread: models the batches of files it is sent. */
+/** Worker thread: models the batches of files it is sent, in order, replying with the batch id. */
 import { parentPort } from 'node:worker_threads';
 import { parseFiles, type FileJob } from './parse-files.ts';
 
-parentPort!.on('message', async (jobs: FileJob[]) => {
-  parentPort!.postMessage(await parseFiles(jobs));
+let queue = Promise.resolve();
+parentPort!.on('message', (msg: { id: number; jobs: FileJob[] }) => {
+  queue = queue.then(async () => parentPort!.postMessage({ id: msg.id, result: await parseFiles(msg.jobs) }));
 });

@@ -23,23 +23,27 @@ export async function parseAll(jobs: FileJob[], totalBytes: number, requested = 
   const results: BatchResult[] = new Array(batches.length);
   let next = 0;
 
+  // each worker keeps two batches in hand, so it never waits while the main thread reads a reply
   const run = (): Promise<void> =>
     new Promise((resolveRun, rejectRun) => {
       const worker = spawn();
-      let current = -1;
+      let inFlight = 0;
       const feed = (): void => {
-        if (next >= batches.length) {
+        if (next < batches.length) {
+          const id = next++;
+          inFlight++;
+          worker.postMessage({ id, jobs: batches[id] });
+        } else if (inFlight === 0) {
           void worker.terminate().then(() => resolveRun());
-          return;
         }
-        current = next++;
-        worker.postMessage(batches[current]);
       };
-      worker.on('message', (r: BatchResult) => {
-        results[current] = r;
+      worker.on('message', (msg: { id: number; result: BatchResult }) => {
+        results[msg.id] = msg.result;
+        inFlight--;
         feed();
       });
       worker.on('error', (e) => rejectRun(e));
+      feed();
       feed();
     });
 

@@ -4,6 +4,7 @@ export const CWE_NAMES: Record<number, string> = {
   209: 'Generation of Error Message Containing Sensitive Information',
   213: 'Exposure of Sensitive Information Due to Incompatible Policies',
   215: 'Insertion of Sensitive Information Into Debugging Code',
+  306: 'Missing Authentication for Critical Function',
   312: 'Cleartext Storage of Sensitive Information',
   345: 'Insufficient Verification of Data Authenticity',
   346: 'Origin Validation Error',

@@ -6,6 +6,8 @@
 import type { CorsSite, Expr, ModuleModel } from './ir.ts';
 import { Project, Resolver, type Value } from './resolve.ts';
 import type { VersionInfo } from './deps.ts';
+import { RouteModel, type Handler } from './routes.ts';
+import { DataFlow, type HandlerFacts } from './dataflow.ts';
 
 export const CORS_MIDDLEWARE = new Set(['starlette.middleware.cors.CORSMiddleware', 'fastapi.middleware.cors.CORSMiddleware']);
 
@@ -36,6 +38,9 @@ export interface PythonProject {
   policies: CorsPolicy[];
   ambient: AmbientCredentials;
   starletteFor(file: string): VersionInfo | undefined;
+  handlers: Handler[];
+  /** Data-flow facts of a handler, computed once. */
+  facts(h: Handler): HandlerFacts;
 }
 
 function appLabel(site: CorsSite): string {
@@ -79,7 +84,15 @@ export function buildPythonProject(modules: ModuleModel[], starletteFor: (file: 
       });
     }
   }
-  return { modules, resolver, policies, ambient, starletteFor };
+  const routes = new RouteModel(modules, resolver);
+  const flow = new DataFlow(resolver);
+  const memo = new Map<Handler, HandlerFacts>();
+  const facts = (h: Handler): HandlerFacts => {
+    let f = memo.get(h);
+    if (!f) memo.set(h, (f = flow.facts(h)));
+    return f;
+  };
+  return { modules, resolver, policies, ambient, starletteFor, handlers: routes.handlers, facts };
 }
 
 /** The dict display behind `**name`, when it is a module constant or a local. */

@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { ClassModel, CorsSite, Expr, ImportBinding, Loc, ModuleModel, Suppression } from './ir.ts';
 import { findHeaderSinks } from './origin-flow.ts';
+import { interesting, LIBRARY_MODULES, summariseFunction } from './function-flow.ts';
 import { splitLiteral, stringValue, unescapePython } from './strings.ts';
 
 export function locOf(node: Node): Loc {
@@ -24,14 +25,24 @@ function clip(text: string): string {
 }
 
 /** Converts an expression node to the IR. Unknown shapes become `unknown` with their text. */
-export function toExpr(node: Node | null): Expr {
+/**
+ * Converts an expression node to the IR. Unknown shapes become `unknown` with their text. Source text is
+ * kept on the root and on short nodes only: nested copies of long text would make models (which workers
+ * send to the main thread) grow with the square of the expression size.
+ */
+export function toExpr(node: Node | null, depth = 0): Expr {
   if (!node) return { k: 'unknown', why: 'missing' };
-  const base = { loc: locOf(node), text: clip(node.text) };
-  switch (node.type) {
+  const d = depth + 1;
+  // positions on roots, call arguments and string literals (where findings point); text on roots and short names
+  const type = node.type;
+  const loc = depth <= 1 || type === 'string' ? locOf(node) : undefined;
+  const text = depth === 0 || (type !== 'string' && node.endIndex - node.startIndex <= 48) ? clip(node.text) : undefined;
+  const base = loc ? (text !== undefined ? { loc, text } : { loc }) : text !== undefined ? { text } : {};
+  switch (type) {
     case 'string':
-      return { ...stringExpr(node), ...base };
+      return { ...stringExpr(node, d), ...base };
     case 'concatenated_string': {
-      const parts = node.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map(stringExpr);
+      const parts = node.namedChildren.filter((c): c is Node => !!c && c.type === 'string').map((c) => stringExpr(c, d));
       if (parts.every((p) => p.k === 'str')) return { k: 'str', v: parts.map((p) => (p as { v: string }).v).join(''), ...base };
       return { k: 'fstr', parts, ...base };
     }
@@ -50,46 +61,46 @@ export function toExpr(node: Node | null): Expr {
     case 'tuple':
     case 'set':
     case 'expression_list':
-      return { k: 'list', items: node.namedChildren.filter(notComment).map(toExpr), ...base };
+      return { k: 'list', items: node.namedChildren.filter(notComment).map((c) => toExpr(c, d)), ...base };
     case 'dictionary': {
       const entries: [Expr, Expr][] = [];
       for (const c of node.namedChildren) {
-        if (c?.type === 'pair') entries.push([toExpr(c.childForFieldName('key')), toExpr(c.childForFieldName('value'))]);
+        if (c?.type === 'pair') entries.push([toExpr(c.childForFieldName('key'), d), toExpr(c.childForFieldName('value'), d)]);
       }
       return { k: 'dict', entries, ...base };
     }
     case 'identifier':
       return { k: 'name', id: node.text, ...base };
     case 'attribute':
-      return { k: 'attr', obj: toExpr(node.childForFieldName('object')), name: node.childForFieldName('attribute')?.text ?? '', ...base };
+      return { k: 'attr', obj: toExpr(node.childForFieldName('object'), d), name: node.childForFieldName('attribute')?.text ?? '', ...base };
     case 'subscript':
-      return { k: 'sub', obj: toExpr(node.childForFieldName('value')), index: toExpr(node.childForFieldName('subscript')), ...base };
+      return { k: 'sub', obj: toExpr(node.childForFieldName('value'), d), index: toExpr(node.childForFieldName('subscript'), d), ...base };
     case 'call': {
-      const { args, kwargs } = callArgs(node);
-      return { k: 'call', fn: toExpr(node.childForFieldName('function')), args, kwargs, ...base };
+      const { args, kwargs } = callArgs(node, d);
+      return { k: 'call', fn: toExpr(node.childForFieldName('function'), d), args, kwargs, ...base };
     }
     case 'binary_operator':
       return {
         k: 'binop',
         op: node.childForFieldName('operator')?.text ?? '?',
-        l: toExpr(node.childForFieldName('left')),
-        r: toExpr(node.childForFieldName('right')),
+        l: toExpr(node.childForFieldName('left'), d),
+        r: toExpr(node.childForFieldName('right'), d),
         ...base,
       };
     case 'boolean_operator':
       return {
         k: 'binop',
         op: node.childForFieldName('operator')?.text ?? 'or',
-        l: toExpr(node.childForFieldName('left')),
-        r: toExpr(node.childForFieldName('right')),
+        l: toExpr(node.childForFieldName('left'), d),
+        r: toExpr(node.childForFieldName('right'), d),
         ...base,
       };
     case 'parenthesized_expression': {
       const inner = node.namedChildren.find(notComment);
-      return inner ? toExpr(inner) : { k: 'unknown', why: 'empty parentheses', ...base };
+      return inner ? toExpr(inner, depth) : { k: 'unknown', why: 'empty parentheses', ...base };
     }
     case 'lambda':
-      return { k: 'lambda', body: toExpr(node.childForFieldName('body')), ...base };
+      return { k: 'lambda', body: toExpr(node.childForFieldName('body'), d), ...base };
     case 'list_comprehension':
     case 'set_comprehension':
     case 'generator_expression': {
@@ -99,7 +110,7 @@ export function toExpr(node: Node | null): Expr {
       const loopVar = clause?.childForFieldName('left')?.text;
       const iter = clause?.childForFieldName('right') ?? null;
       if (body && loopVar && iter && (body.text === loopVar || new RegExp(`^${loopVar}\\.strip\\(\\)$`).test(body.text))) {
-        return { k: 'comp', iter: toExpr(iter), strip: body.text !== loopVar, ...base };
+        return { k: 'comp', iter: toExpr(iter, d), strip: body.text !== loopVar, ...base };
       }
       return { k: 'unknown', why: node.type, ...base };
     }
@@ -112,7 +123,7 @@ function notComment(n: Node | null): n is Node {
   return !!n && n.type !== 'comment';
 }
 
-function stringExpr(node: Node): Expr {
+function stringExpr(node: Node, depth = 1): Expr {
   const { prefix } = splitLiteral(node.text);
   if (!prefix.includes('f')) return { k: 'str', v: stringValue(node.text) };
   const raw = prefix.includes('r');
@@ -120,12 +131,12 @@ function stringExpr(node: Node): Expr {
   for (const c of node.namedChildren) {
     if (!c) continue;
     if (c.type === 'string_content') parts.push({ k: 'str', v: raw ? c.text : unescapePython(c.text) });
-    else if (c.type === 'interpolation') parts.push(toExpr(c.childForFieldName('expression') ?? c.namedChildren[0] ?? null));
+    else if (c.type === 'interpolation') parts.push(toExpr(c.childForFieldName('expression') ?? c.namedChildren[0] ?? null, depth + 1));
   }
   return { k: 'fstr', parts };
 }
 
-export function callArgs(call: Node): { args: Expr[]; kwargs: Record<string, Expr> } {
+export function callArgs(call: Node, depth = 1): { args: Expr[]; kwargs: Record<string, Expr> } {
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
   const list = call.childForFieldName('arguments');
@@ -134,11 +145,11 @@ export function callArgs(call: Node): { args: Expr[]; kwargs: Record<string, Exp
     if (!a || a.type === 'comment') continue;
     if (a.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
-      if (name) kwargs[name] = toExpr(a.childForFieldName('value'));
+      if (name) kwargs[name] = toExpr(a.childForFieldName('value'), depth);
     } else if (a.type === 'dictionary_splat') {
-      kwargs[`**${args.length}`] = toExpr(a.namedChildren[0] ?? null);
+      kwargs[`**${args.length}`] = toExpr(a.namedChildren[0] ?? null, depth);
     } else {
-      args.push(toExpr(a));
+      args.push(toExpr(a, depth));
     }
   }
   return { args, kwargs };
@@ -166,6 +177,7 @@ class ModuleExtractor {
   readonly model: ModuleModel;
   private readonly lines: Lines;
   private readonly isPackage: boolean;
+  private externalNames?: Set<string>;
 
   constructor(
     private readonly source: string,
@@ -181,6 +193,8 @@ class ModuleExtractor {
       assigns: {},
       classes: {},
       corsSites: [],
+      functions: [],
+      wiring: [],
       sinks: [],
       authSignals: { cookie: [], bearer: [] },
       suppressions: [],
@@ -227,11 +241,15 @@ class ModuleExtractor {
           break;
         case 'function_definition':
           this.simpleFunction(st);
+          this.summarise(st, []);
           break;
         case 'decorated_definition': {
           const def = st.childForFieldName('definition');
           if (def?.type === 'class_definition') this.classDef(def);
-          if (def?.type === 'function_definition') this.simpleFunction(def);
+          if (def?.type === 'function_definition') {
+            this.simpleFunction(def);
+            this.summarise(def, st.namedChildren.filter((c): c is Node => c?.type === 'decorator'));
+          }
           break;
         }
         case 'if_statement':
@@ -295,6 +313,12 @@ class ModuleExtractor {
       if (left?.type === 'identifier' && right) {
         const expr = toExpr(right.type === 'assignment' ? right.childForFieldName('right') : right);
         this.model.assigns[left.text] = { ...expr, line: left.startPosition.row + 1 };
+      }
+    } else if (e.type === 'call') {
+      const fn = e.childForFieldName('function');
+      if (fn?.type === 'attribute' && /^(include_router|mount|add_api_route|add_route)$/.test(fn.childForFieldName('attribute')?.text ?? '')) {
+        const { args, kwargs } = callArgs(e);
+        this.model.wiring.push({ fn: toExpr(fn), args, kwargs, loc: locOf(e) });
       }
     } else if (e.type === 'augmented_assignment') {
       const left = e.childForFieldName('left');
@@ -374,10 +398,18 @@ class ModuleExtractor {
     };
   }
 
+  private summarise(def: Node, decorators: Node[], qualifier = ''): void {
+    if (!interesting(def, decorators)) return;
+    this.externalNames ??= new Set(Object.entries(this.model.imports).filter(([, b]) => LIBRARY_MODULES.test(b.module)).map(([local]) => local));
+    this.model.functions.push(summariseFunction(def, decorators, this.lines, qualifier, this.externalNames));
+  }
+
   /** `def get_settings(): return Settings()` is recorded as a value, so `get_settings().x` resolves. */
   private simpleFunction(def: Node): void {
+    const block = def.childForFieldName('body');
+    if (!block || block.namedChildCount > 3) return; // a docstring, a return, maybe a comment
     const name = def.childForFieldName('name')?.text;
-    const body = def.childForFieldName('body')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+    const body = block.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
     const stmts = body[0]?.type === 'expression_statement' && body[0].namedChildren[0]?.type === 'string' ? body.slice(1) : body;
     if (name && stmts.length === 1 && stmts[0].type === 'return_statement') {
       const ret = stmts[0].namedChildren[0] ?? null;
@@ -397,9 +429,12 @@ class ModuleExtractor {
       required: [],
       line: def.startPosition.row + 1,
     };
+    // field values matter for settings-like classes (BaseSettings, config objects); data models keep only methods
+    const settingsLike = /settings|config/i.test(name) || /Settings|Config/.test(supers?.text ?? '');
     for (const st of body.namedChildren) {
       if (!st) continue;
       if (st.type === 'expression_statement') {
+        if (!settingsLike) continue;
         const a = st.namedChildren[0];
         if (a?.type !== 'assignment') continue;
         const left = a.childForFieldName('left');
@@ -415,6 +450,9 @@ class ModuleExtractor {
           if (p?.k === 'str') cls.envPrefix = p.v;
         }
         cls.fields[left.text] = expr;
+      } else if (st.type === 'function_definition' || st.type === 'decorated_definition') {
+        const def = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+        if (def?.type === 'function_definition') this.summarise(def, st.type === 'decorated_definition' ? st.namedChildren.filter((c): c is Node => c?.type === 'decorator') : [], name);
       } else if (st.type === 'class_definition' && st.childForFieldName('name')?.text === 'Config') {
         for (const inner of st.childForFieldName('body')?.namedChildren ?? []) {
           const a = inner?.namedChildren[0];

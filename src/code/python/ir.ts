@@ -89,6 +89,78 @@ export interface HeaderSink {
   snippet: string;
 }
 
+/**
+ * Symbolic taint: where a value comes from, in terms the main thread can resolve once every module is known.
+ * `param` is a parameter of the function with the access path taken on it (`event["pathParameters"]["id"]`
+ * → param 0, path [pathParameters, id]); `call` is the result of a call to resolve against the callee's
+ * summary; `dyn` is the result of the n-th DynamoDB call of the function; `unverified` is a JWT payload
+ * read without verifying its signature.
+ */
+export type Atom =
+  | { k: 'param'; i: number; path: string[] }
+  | { k: 'call'; id: number; fn: string; args: Taint[]; kwargs: Record<string, Taint> }
+  | { k: 'dyn'; call: number }
+  | { k: 'unverified'; line: number };
+export type Taint = Atom[];
+
+export interface KeyPart {
+  attr: string;
+  taint: Taint;
+}
+
+export interface DynamoCall {
+  op: string;
+  receiver: Expr;
+  receiverTaint: Taint;
+  /** Key attributes with what flows into them (Key=, KeyConditionExpression, ExpressionAttributeValues). */
+  keys: KeyPart[];
+  /** TableName= (client API). */
+  tableName?: { expr: Expr; taint: Taint };
+  /** Expression text (KeyCondition/Filter/Update/Projection) built from tainted values. */
+  expressionTaint: Taint;
+  /** What FilterExpression / ConditionExpression compare with (Attr("owner").eq(sub)). */
+  conditionTaint: Taint;
+  projection: boolean;
+  selectCount: boolean;
+  paginator: boolean;
+  loc: Loc;
+  snippet: string;
+}
+
+/** An `if`/`assert` comparison: left and right taints, and whether the guarded branch leaves (raise/return). */
+export interface Check {
+  line: number;
+  endLine: number;
+  left: Taint;
+  right: Taint;
+  exits: boolean;
+}
+
+export interface ParamInfo {
+  name: string;
+  annotation?: string;
+  default?: Expr;
+}
+
+export interface FunctionSummary {
+  name: string;
+  line: number;
+  params: ParamInfo[];
+  decorators: Expr[];
+  lambda: boolean;
+  returns: Taint;
+  dynamo: DynamoCall[];
+  checks: Check[];
+  /** `X.Table(name)` inside the function, with what flows into the name. */
+  tableCtors: { loc: Loc; snippet: string; taint: Taint }[];
+  /** JWT payloads read without verification, and where they went. */
+  unverified: { loc: Loc; snippet: string; how: string; usedIn: ('key' | 'check' | 'return')[] }[];
+  /** Dotted names of functions called, for auth classification: jwt.decode, verifiers, request.cookies. */
+  callees: string[];
+  /** Calls to named functions with what flows into their arguments (for DynamoDB access in helpers). */
+  calls: { fn: string; args: Taint[]; kwargs: Record<string, Taint>; line: number }[];
+}
+
 export interface Suppression {
   rules: string[];
   reason: string;
@@ -104,6 +176,10 @@ export interface ModuleModel {
   classes: Record<string, ClassModel>;
   corsSites: CorsSite[];
   sinks: HeaderSink[];
+  /** Module-level functions and methods, with their data-flow summaries. */
+  functions: FunctionSummary[];
+  /** Module-level `include_router`, `mount`, `add_api_route` calls. */
+  wiring: { fn: Expr; args: Expr[]; kwargs: Record<string, Expr>; loc: Loc }[];
   /** Ambient-credential signals: cookies read or set, bearer headers read. */
   authSignals: { cookie: string[]; bearer: string[] };
   suppressions: Suppression[];

@@ -3,7 +3,7 @@
  * the project's own modules, pydantic BaseSettings defaults, os.getenv/os.environ with defaults,
  * `.split(",")`, list concatenation, `x or default`. What cannot be resolved is `unknown`, never guessed.
  */
-import type { ClassModel, Expr, ModuleModel } from './ir.ts';
+import type { ClassModel, Expr, FunctionSummary, ModuleModel } from './ir.ts';
 
 export type Value = (
   | { k: 'str'; v: string; at?: { file: string; line: number; col: number } }
@@ -104,6 +104,44 @@ export class Resolver {
       return undefined;
     }
     return undefined;
+  }
+
+  /** The module-level function an expression names, in this project (`get_current_user`, `auth.get_current_user`). */
+  functionOf(expr: Expr | string, module: ModuleModel, depth = 0): { module: ModuleModel; fn: FunctionSummary } | undefined {
+    if (depth > 6) return undefined;
+    if (typeof expr === 'string') expr = dotted(expr);
+    if (expr.k === 'name') {
+      const local = this.functionIndex(module).get(expr.id);
+      if (local) return { module, fn: local };
+      const imp = module.imports[expr.id];
+      if (imp?.name) {
+        const target = this.project.module(imp.module);
+        if (target) return this.functionOf({ k: 'name', id: imp.name }, target, depth + 1);
+      }
+      return undefined;
+    }
+    if (expr.k === 'attr') {
+      const obj = this.symbolOf(expr.obj, { module }, 0);
+      if (obj?.k === 'module') return this.functionOf({ k: 'name', id: expr.name }, obj.module, depth + 1);
+    }
+    return undefined;
+  }
+
+  private readonly fnIndex = new Map<ModuleModel, Map<string, FunctionSummary>>();
+  private functionIndex(m: ModuleModel): Map<string, FunctionSummary> {
+    let idx = this.fnIndex.get(m);
+    if (!idx) {
+      idx = new Map();
+      for (const f of m.functions) if (!idx.has(f.name)) idx.set(f.name, f);
+      this.fnIndex.set(m, idx);
+    }
+    return idx;
+  }
+
+  /** The module-level variable an expression names: its module, name and assigned expression. */
+  definition(expr: Expr, module: ModuleModel): { module: ModuleModel; name: string; expr: Expr } | undefined {
+    const s = this.symbolOf(expr, { module }, 0);
+    return s?.k === 'expr' ? { module: s.module, name: s.name, expr: s.expr } : undefined;
   }
 
   /** Fully qualified name of what an expression denotes (`Cors` → `starlette.middleware.cors.CORSMiddleware`). */
@@ -324,6 +362,12 @@ function applyStrMethod(obj: Value, method: string, sep: string | undefined): Va
     return { ...obj, split: sep ?? ' ', default: obj.default ? applyStrMethod(obj.default, method, sep) : undefined };
   }
   return { k: 'unknown', why: `${method}() of an unresolved value` };
+}
+
+/** `jwt.decode` → the IR of that dotted name. */
+export function dotted(text: string): Expr {
+  const [first, ...rest] = text.split('.');
+  return rest.reduce<Expr>((obj, name) => ({ k: 'attr', obj, name }), { k: 'name', id: first });
 }
 
 /** How a value reads in a message: `["*"]`, `from environment CORS_ORIGINS, default ["*"]`. */

@@ -8,6 +8,12 @@ import { rule as corsOriginsAsString } from './cors-origins-as-string.ts';
 import { rule as corsReflectedOrigin } from './cors-reflected-origin.ts';
 import { rule as lambdaResponseCorsWildcard } from './lambda-response-cors-wildcard.ts';
 import { rule as corsDevOrigin } from './cors-dev-origin.ts';
+import { rule as dynamodbKeyFromRequest } from './dynamodb-key-from-request.ts';
+import { rule as dynamodbMissingOwnershipCheck } from './dynamodb-missing-ownership-check.ts';
+import { rule as dynamodbUnauthenticatedAccess } from './dynamodb-unauthenticated-access.ts';
+import { rule as dynamodbScanExposed } from './dynamodb-scan-exposed.ts';
+import { rule as dynamodbTableFromRequest } from './dynamodb-table-from-request.ts';
+import { rule as jwtDecodedWithoutVerification } from './jwt-decoded-without-verification.ts';
 
 export const RULES: readonly Rule[] = [
   corsWildcardWithCredentials,
@@ -18,6 +24,12 @@ export const RULES: readonly Rule[] = [
   corsReflectedOrigin,
   lambdaResponseCorsWildcard,
   corsDevOrigin,
+  dynamodbKeyFromRequest,
+  dynamodbMissingOwnershipCheck,
+  dynamodbUnauthenticatedAccess,
+  dynamodbScanExposed,
+  dynamodbTableFromRequest,
+  jwtDecodedWithoutVerification,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,0 +1,572 @@
+/**
+ * Per-function data flow, computed in the worker from the tree: what each value derives from (symbolic
+ * taint), every DynamoDB call with what flows into its key, table name and expressions, the comparisons
+ * that guard code, what the function returns, and JWT payloads read without verification.
+ *
+ * Followed: assignments (also tuple targets), augmented assignment, f-strings, `+`/`%`/`.format`,
+ * dict/list/tuple displays, attribute and subscript access and `.get()`, `await`, `json.loads`, `or`
+ * defaults, conditional expressions, calls (resolved later against the callee's summary), if/for/while/
+ * try/with blocks (branches are merged). Not followed: values stored on objects or in containers that are
+ * mutated later, closures, generators, class attributes.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { Atom, Check, DynamoCall, Expr, FunctionSummary, KeyPart, ParamInfo, Taint } from './ir.ts';
+import { locOf, toExpr, type Lines } from './extract.ts';
+import { stringValue } from './strings.ts';
+
+export const DYNAMO_OPS = new Set([
+  'get_item', 'query', 'scan', 'put_item', 'update_item', 'delete_item', 'batch_get_item', 'batch_write_item',
+  'transact_get_items', 'transact_write_items',
+]);
+const KEY_ENTRY = /^(Key|Keys)$/;
+const EXPRESSION_KWARGS = new Set(['KeyConditionExpression', 'FilterExpression', 'UpdateExpression', 'ProjectionExpression', 'ConditionExpression']);
+/** Builtins whose result carries nothing of their arguments' identity. */
+const OPAQUE = new Set(['len', 'bool', 'isinstance', 'hasattr', 'any', 'all', 'sum', 'print', 'type', 'id', 'callable']);
+const MAX_PATH = 8;
+const RELEVANT = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|unverified|Table\(/;
+const MAX_ATOMS = 24;
+
+function union(...ts: Taint[]): Taint {
+  const out: Atom[] = [];
+  const seen = new Set<string>();
+  for (const t of ts) {
+    for (const a of t) {
+      const key = a.k === 'param' ? `p${a.i}:${a.path.join('.')}` : a.k === 'dyn' ? `d${a.call}` : a.k === 'unverified' ? `u${a.line}` : `c${a.id}`;
+      if (seen.has(key) || out.length >= MAX_ATOMS) continue;
+      seen.add(key);
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+function extend(t: Taint, step: string): Taint {
+  return t.map((a) => (a.k === 'param' && a.path.length < MAX_PATH ? { ...a, path: [...a.path, step] } : a));
+}
+
+function literal(node: Node | null): string | undefined {
+  if (node?.type !== 'string' || /^[rRbBuU]*[fF]/.test(node.text)) return undefined;
+  return stringValue(node.text);
+}
+
+let callIds = 0;
+
+/**
+ * Variables are resolved on demand and flow-insensitively: a name's taint is the union of everything
+ * assigned to it in the function. Only what reaches a DynamoDB call, a comparison, a helper call or the
+ * return value is ever evaluated, which keeps the walk to a fraction of the tree.
+ */
+class Env {
+  private readonly defs = new Map<string, (() => Taint)[]>();
+  private readonly memo = new Map<string, Taint>();
+  private readonly computing = new Set<string>();
+  constructor(private readonly overrides?: Map<string, Taint>, private readonly parent?: Env) {}
+
+  define(name: string, value: () => Taint): void {
+    const list = this.defs.get(name) ?? [];
+    list.push(value);
+    this.defs.set(name, list);
+  }
+
+  get(name: string): Taint | undefined {
+    if (this.overrides?.has(name)) return this.overrides.get(name);
+    if (this.parent) return this.parent.get(name);
+    const memo = this.memo.get(name);
+    if (memo) return memo;
+    const defs = this.defs.get(name);
+    if (!defs || this.computing.has(name)) return undefined;
+    this.computing.add(name);
+    const t = union(...defs.map((d) => d()));
+    this.computing.delete(name);
+    this.memo.set(name, t);
+    return t;
+  }
+
+  /** A scope for comprehension variables on top of this one. */
+  with(overrides: Map<string, Taint>): Env {
+    return new Env(overrides, this);
+  }
+}
+
+class FunctionAnalyzer {
+  readonly dynamo: DynamoCall[] = [];
+  readonly checks: Check[] = [];
+  readonly tableCtors: FunctionSummary['tableCtors'] = [];
+  readonly unverified: FunctionSummary['unverified'] = [];
+  readonly callees: string[] = [];
+  readonly calls: FunctionSummary['calls'] = [];
+  private readonly calleeText = new Set<string>();
+  returns: Taint = [];
+
+  constructor(
+    private readonly lines: Lines,
+    /** Local names bound by imports from outside the project's reach (stdlib and libraries). */
+    private readonly externalNames: ReadonlySet<string> = new Set(),
+  ) {}
+
+  private external(fnText: string): boolean {
+    const root = fnText.split('.')[0];
+    return BUILTINS.has(root) || this.externalNames.has(root);
+  }
+
+  taint(node: Node | null, env: Env): Taint {
+    if (!node) return [];
+    switch (node.type) {
+      case 'identifier':
+        return env.get(node.text) ?? [];
+      case 'attribute':
+        return extend(this.taint(node.childForFieldName('object'), env), node.childForFieldName('attribute')?.text ?? '?');
+      case 'subscript': {
+        const key = literal(node.childForFieldName('subscript'));
+        const obj = this.taint(node.childForFieldName('value'), env);
+        return extend(obj, key ?? '*');
+      }
+      case 'await':
+      case 'parenthesized_expression':
+      case 'not_operator':
+        return node.type === 'not_operator' ? [] : this.taint(node.namedChildren[0] ?? null, env);
+      case 'string': {
+        if (!/^[rRbBuU]*[fF]/.test(node.text)) return [];
+        const parts = node.namedChildren.filter((c): c is Node => c?.type === 'interpolation');
+        return union(...parts.map((p) => this.taint(p.childForFieldName('expression') ?? p.namedChildren[0] ?? null, env)));
+      }
+      case 'concatenated_string':
+      case 'binary_operator':
+      case 'boolean_operator':
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list':
+      case 'conditional_expression':
+        if (node.type === 'conditional_expression') {
+          const [body, , orelse] = node.namedChildren;
+          return union(this.taint(body ?? null, env), this.taint(orelse ?? null, env));
+        }
+        return union(...node.namedChildren.map((c) => this.taint(c, env)));
+      case 'dictionary':
+        return union(...node.namedChildren.map((p) => (p?.type === 'pair' ? this.taint(p.childForFieldName('value'), env) : this.taint(p, env))));
+      case 'list_comprehension':
+      case 'dictionary_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression': {
+        const vars = new Map<string, Taint>();
+        const inner = env.with(vars);
+        for (const c of node.namedChildren) {
+          if (c?.type === 'for_in_clause') {
+            const t = this.taint(c.childForFieldName('right'), inner);
+            for (const n of c.childForFieldName('left')?.descendantsOfType('identifier') ?? []) if (n) vars.set(n.text, t);
+          }
+        }
+        const body = node.childForFieldName('body');
+        return body?.type === 'pair'
+          ? union(this.taint(body.childForFieldName('key'), inner), this.taint(body.childForFieldName('value'), inner))
+          : this.taint(body, inner);
+      }
+      case 'call':
+        return this.call(node, env);
+      case 'comparison_operator':
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  private call(node: Node, env: Env): Taint {
+    const fn = node.childForFieldName('function');
+    const argList = node.childForFieldName('arguments');
+    const args: Taint[] = [];
+    const kwargs: Record<string, Taint> = {};
+    const kwNodes: Record<string, Node> = {};
+    for (const a of argList?.namedChildren ?? []) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') {
+        const name = a.childForFieldName('name')?.text ?? '';
+        kwargs[name] = this.taint(a.childForFieldName('value'), env);
+        kwNodes[name] = a.childForFieldName('value')!;
+      } else args.push(this.taint(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? null : a, env));
+    }
+    if (!fn) return [];
+    const fnText = fn.text;
+    if (fn.type === 'identifier' && OPAQUE.has(fnText)) return [];
+    if (this.callees.length < 40 && !this.calleeText.has(fnText) && fnText.length < 80 && /^[\w.]+$/.test(fnText)) {
+      this.calleeText.add(fnText);
+      this.callees.push(fnText);
+    }
+    const positional = argList?.namedChildren.filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment') ?? [];
+
+    // JWT payloads read without verifying the signature
+    const how = unverifiedReason(node, fnText);
+    if (how) {
+      const loc = locOf(node);
+      if (!this.unverified.some((u) => u.loc.line === loc.line && u.loc.col === loc.col)) this.unverified.push({ loc, snippet: this.lines.at(loc.line), how, usedIn: [] });
+      return [{ k: 'unverified', line: loc.line }];
+    }
+
+    if (fn.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      const objNode = fn.childForFieldName('object');
+      const obj = this.taint(objNode, env);
+      if (DYNAMO_OPS.has(method)) return this.dynamoCall(node, method, objNode!, obj, kwNodes, env, false);
+      if (method === 'paginate' && objNode?.type === 'call') {
+        const inner = objNode.childForFieldName('function');
+        const op = literal(objNode.childForFieldName('arguments')?.namedChildren[0] ?? null);
+        if (inner?.type === 'attribute' && inner.childForFieldName('attribute')?.text === 'get_paginator' && op && DYNAMO_OPS.has(op)) {
+          return this.dynamoCall(node, op, inner.childForFieldName('object')!, this.taint(inner.childForFieldName('object'), env), kwNodes, env, true);
+        }
+      }
+      if (method === 'Table') {
+        const nameTaint = union(...args, kwargs.TableName ?? kwargs.name ?? []);
+        const loc = locOf(node);
+        this.tableCtors.push({ loc, snippet: this.lines.at(loc.line), taint: nameTaint });
+        return [];
+      }
+      if (method === 'get' && obj.length) return union(extend(obj, literal(positional[0] ?? null) ?? '*'), ...args.slice(1));
+      if (method === 'json' || method === 'body' || method === 'form') {
+        if (obj.length) return extend(obj, `${method}()`);
+      }
+      if (method === 'loads' && objNode?.text === 'json') return args[0] ?? [];
+      if (obj.length) return union(obj, ...args, ...Object.values(kwargs)); // str methods, format, …
+    }
+    // only named project functions are resolved later; builtins, library calls and anything else pass their arguments through
+    if (!/^[\w.]+$/.test(fnText) || this.external(fnText)) return union(...args, ...Object.values(kwargs));
+    if (this.calls.length < 60) this.calls.push({ fn: fnText, args, kwargs, line: node.startPosition.row + 1 });
+    return [{ k: 'call', id: callIds++, fn: fnText, args, kwargs }];
+  }
+
+  private dynamoCall(node: Node, op: string, receiver: Node, receiverTaint: Taint, kw: Record<string, Node>, env: Env, paginator: boolean): Taint {
+    const seen = this.dynamo.findIndex((d) => d.loc.line === node.startPosition.row + 1 && d.loc.col === node.startPosition.column + 1);
+    if (seen >= 0) return [{ k: 'dyn', call: seen }];
+    const keys: KeyPart[] = [];
+    const addKeyDict = (d: Node | null): void => {
+      if (d?.type !== 'dictionary') {
+        if (d) keys.push({ attr: '?', taint: this.taint(d, env) });
+        return;
+      }
+      for (const p of d.namedChildren) {
+        if (p?.type !== 'pair') continue;
+        const attr = literal(p.childForFieldName('key')) ?? '?';
+        const v = p.childForFieldName('value');
+        // typed AttributeValue {"S": x}
+        const typed = v?.type === 'dictionary' && v.namedChildren.length === 1 ? v.namedChildren[0]?.childForFieldName('value') ?? v : v;
+        keys.push({ attr, taint: this.taint(typed, env) });
+      }
+    };
+    for (const [name, v] of Object.entries(kw)) if (KEY_ENTRY.test(name)) addKeyDict(v);
+    // batch_get_item(RequestItems={"t": {"Keys": [{...}]}})
+    if (kw.RequestItems) for (const d of kw.RequestItems.descendantsOfType('dictionary')) if (d && /["']Keys?["']/.test(d.text) && d.parent?.type !== 'pair') addKeyDict(d);
+    if (kw.RequestItems) for (const p of kw.RequestItems.descendantsOfType('pair')) {
+      if (p && /^["']Keys?["']$/.test(p.childForFieldName('key')?.text ?? '')) {
+        for (const d of p.childForFieldName('value')?.descendantsOfType('dictionary') ?? []) if (d?.parent?.type === 'list') addKeyDict(d);
+      }
+    }
+    const kce = kw.KeyConditionExpression;
+    if (kce) this.keyCondition(kce, kw.ExpressionAttributeValues ?? null, env, keys);
+    let expressionTaint: Taint = [];
+    for (const name of EXPRESSION_KWARGS) {
+      const v = kw[name];
+      if (v && (v.type === 'string' || v.type === 'binary_operator' || v.type === 'identifier' || v.type === 'concatenated_string' || v.type === 'call'))
+        if (!/^(Key|Attr)\(/.test(v.text)) expressionTaint = union(expressionTaint, this.taint(v, env));
+    }
+    let conditionTaint: Taint = [];
+    for (const name of ['FilterExpression', 'ConditionExpression']) {
+      const v = kw[name];
+      if (v) conditionTaint = union(conditionTaint, ...v.descendantsOfType('call').map((c) => (c ? this.argsTaint(c, env) : [])));
+      if (v && v.type === 'string' && kw.ExpressionAttributeValues) conditionTaint = union(conditionTaint, this.taint(kw.ExpressionAttributeValues, env));
+    }
+    const loc = locOf(node);
+    this.dynamo.push({
+      op,
+      receiver: toExpr(receiver),
+      receiverTaint,
+      keys,
+      tableName: kw.TableName ? { expr: toExpr(kw.TableName), taint: this.taint(kw.TableName, env) } : undefined,
+      expressionTaint,
+      conditionTaint,
+      projection: !!kw.ProjectionExpression || !!kw.AttributesToGet,
+      selectCount: /COUNT/.test(kw.Select?.text ?? ''),
+      paginator,
+      loc,
+      snippet: this.lines.at(loc.line),
+    });
+    return [{ k: 'dyn', call: this.dynamo.length - 1 }];
+  }
+
+  private argsTaint(call: Node, env: Env): Taint {
+    return union(...(call.childForFieldName('arguments')?.namedChildren ?? []).map((a) => this.taint(a, env)));
+  }
+
+  /** Key("pk").eq(x) & Key("sk").begins_with(y), or "pk = :pk" with ExpressionAttributeValues. */
+  private keyCondition(kce: Node, eav: Node | null, env: Env, keys: KeyPart[]): void {
+    if (kce.type === 'string' || kce.type === 'concatenated_string') {
+      const text = kce.text;
+      const values = new Map<string, Node>();
+      for (const p of eav?.namedChildren ?? []) {
+        const k = p?.type === 'pair' ? literal(p.childForFieldName('key')) : undefined;
+        if (k && p) {
+          const v = p.childForFieldName('value');
+          values.set(k, v?.type === 'dictionary' && v.namedChildren.length === 1 ? v.namedChildren[0]?.childForFieldName('value') ?? v : v!);
+        }
+      }
+      for (const m of text.matchAll(/#?(\w+)\s*(?:=|<=|>=|<|>|BETWEEN|begins_with\s*\(\s*#?\w+\s*,)\s*(:\w+)/g)) {
+        const node = values.get(m[2]);
+        keys.push({ attr: m[1], taint: node ? this.taint(node, env) : [] });
+      }
+      for (const m of text.matchAll(/begins_with\s*\(\s*#?(\w+)\s*,\s*(:\w+)/g)) {
+        const node = values.get(m[2]);
+        keys.push({ attr: m[1], taint: node ? this.taint(node, env) : [] });
+      }
+      return;
+    }
+    for (const call of [kce, ...kce.descendantsOfType('call')]) {
+      if (call?.type !== 'call') continue;
+      const fn = call.childForFieldName('function');
+      const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+      if (obj?.type === 'call' && /(^|\.)Key$/.test(obj.childForFieldName('function')?.text ?? '')) {
+        const attr = literal(obj.childForFieldName('arguments')?.namedChildren[0] ?? null) ?? '?';
+        keys.push({ attr, taint: this.argsTaint(call, env) });
+      }
+    }
+    if (kce.type === 'identifier') keys.push({ attr: '?', taint: this.taint(kce, env) });
+  }
+
+  private assign(target: Node | null, value: () => Taint, env: Env): void {
+    if (!target) return;
+    if (target.type === 'identifier') env.define(target.text, value);
+    else if (target.type === 'pattern_list' || target.type === 'tuple_pattern' || target.type === 'list_pattern') {
+      for (const c of target.namedChildren) this.assign(c, value, env);
+    }
+  }
+
+  /** The taint of an expression node, computed once. */
+  private lazy(node: Node | null, env: Env): () => Taint {
+    let value: Taint | undefined;
+    return () => (value ??= this.taint(node, env));
+  }
+
+  private condition(cond: Node | null, env: Env, exits: boolean, endLine: number): void {
+    if (!cond) return;
+    const visit = (n: Node | null): void => {
+      if (!n) return;
+      if (n.type === 'boolean_operator' || n.type === 'not_operator' || n.type === 'parenthesized_expression') {
+        for (const c of n.namedChildren) visit(c);
+        return;
+      }
+      if (n.type === 'comparison_operator') {
+        const [l, r] = n.namedChildren;
+        this.checks.push({ line: n.startPosition.row + 1, endLine, left: this.taint(l ?? null, env), right: this.taint(r ?? null, env), exits });
+        return;
+      }
+      // validating calls: is_owner(user, item)
+      if (n.type === 'call' && /own|authori[sz]|permit|allowed|can_/i.test(n.childForFieldName('function')?.text ?? '')) {
+        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).map((a) => this.taint(a, env));
+        if (args.length >= 2) this.checks.push({ line: n.startPosition.row + 1, endLine, left: args[0], right: union(...args.slice(1)), exits });
+      }
+    };
+    visit(cond);
+  }
+
+  /** What the walk found to evaluate once every assignment is known. */
+  private readonly pending: (() => void)[] = [];
+
+  /** Walks the statements of a block, recording definitions and what to evaluate. */
+  block(block: Node | null, env: Env): void {
+    if (!block) return;
+    for (const st of block.namedChildren) {
+      if (!st) continue;
+      switch (st.type) {
+        case 'expression_statement': {
+          const e = st.namedChildren[0];
+          if (e?.type === 'assignment') {
+            const right = e.childForFieldName('right');
+            const value = this.lazy(right, env);
+            this.assign(e.childForFieldName('left'), value, env);
+            if (right && RELEVANT.test(right.text)) this.pending.push(value);
+          } else if (e?.type === 'augmented_assignment') {
+            const left = e.childForFieldName('left');
+            if (left?.type === 'identifier') env.define(left.text, this.lazy(e.childForFieldName('right'), env));
+          } else if (e && this.worthEvaluating(e)) this.pending.push(this.lazy(e, env));
+          break;
+        }
+        case 'return_statement': {
+          const value = this.lazy(st.namedChildren[0] ?? null, env);
+          this.pending.push(() => (this.returns = union(this.returns, value())));
+          break;
+        }
+        case 'assert_statement': {
+          const cond = st.namedChildren[0] ?? null;
+          this.pending.push(() => this.condition(cond, env, true, st.startPosition.row + 1));
+          break;
+        }
+        case 'if_statement': {
+          const consequence = st.childForFieldName('consequence');
+          const exits = this.leaves(consequence);
+          const cond = st.childForFieldName('condition');
+          const end = st.endPosition.row + 1;
+          this.pending.push(() => this.condition(cond, env, exits, end));
+          this.block(consequence, env);
+          for (const alt of st.childrenForFieldName('alternative')) {
+            if (alt?.type === 'elif_clause') {
+              const c2 = alt.childForFieldName('condition');
+              const body = alt.childForFieldName('consequence');
+              const exits2 = this.leaves(body);
+              const end2 = alt.endPosition.row + 1;
+              this.pending.push(() => this.condition(c2, env, exits2, end2));
+              this.block(body, env);
+            } else if (alt) this.block(alt.childForFieldName('body'), env);
+          }
+          break;
+        }
+        case 'for_statement':
+          this.assign(st.childForFieldName('left'), this.lazy(st.childForFieldName('right'), env), env);
+          this.block(st.childForFieldName('body'), env);
+          break;
+        case 'while_statement': {
+          const cond = st.childForFieldName('condition');
+          const end = st.endPosition.row + 1;
+          this.pending.push(() => this.condition(cond, env, false, end));
+          this.block(st.childForFieldName('body'), env);
+          break;
+        }
+        case 'with_statement':
+          for (const item of st.descendantsOfType('with_item')) {
+            const v = item?.childForFieldName('value');
+            if (v?.type === 'as_pattern') this.assign(v.childForFieldName('alias')?.namedChildren[0] ?? null, this.lazy(v.namedChildren[0] ?? null, env), env);
+          }
+          this.block(st.childForFieldName('body'), env);
+          break;
+        case 'try_statement':
+          for (const c of st.namedChildren) {
+            if (c?.type === 'block') this.block(c, env);
+            else if (c?.type === 'except_clause' || c?.type === 'else_clause' || c?.type === 'finally_clause') {
+              this.block(c.namedChildren.find((x) => x?.type === 'block') ?? null, env);
+            }
+          }
+          break;
+        case 'block':
+          this.block(st, env);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Evaluates what the walk deferred. */
+  finish(): void {
+    for (const p of this.pending) p();
+  }
+
+  /**
+   * A bare expression statement matters only if it can reach DynamoDB, decode a token or call a project
+   * helper; logging calls and docstrings are skipped, which keeps the walk to a fraction of the tree.
+   */
+  private worthEvaluating(e: Node): boolean {
+    const call = e.type === 'await' ? e.namedChildren[0] : e;
+    if (call?.type !== 'call') return false;
+    const text = call.text;
+    if (RELEVANT.test(text)) return true;
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier') return fn.text !== 'print';
+    if (fn?.type === 'attribute') return !/^(log|logger|logging|LOGGER|LOG|warnings|self\.log\w*|print|sys\.\w+|\w+\.append|\w+\.extend)$/.test(fn.childForFieldName('object')?.text ?? '');
+    return false;
+  }
+
+  private leaves(block: Node | null): boolean {
+    return !!block?.namedChildren.some((s) => s?.type === 'raise_statement' || s?.type === 'return_statement');
+  }
+
+  /** Where unverified claims ended up: a DynamoDB key, a comparison, the return value. */
+  usesOfUnverified(): void {
+    for (const u of this.unverified) {
+      const line = u.loc.line;
+      const has = (t: Taint): boolean => t.some((a) => a.k === 'unverified' && a.line === line);
+      if (this.dynamo.some((d) => d.keys.some((k) => has(k.taint)))) u.usedIn.push('key');
+      if (this.checks.some((c) => has(c.left) || has(c.right))) u.usedIn.push('check');
+      if (has(this.returns)) u.usedIn.push('return');
+    }
+  }
+}
+
+function params(fn: Node): ParamInfo[] {
+  const out: ParamInfo[] = [];
+  for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'identifier') out.push({ name: p.text });
+    else if (p.type === 'typed_parameter') {
+      const name = p.namedChildren.find((c) => c?.type === 'identifier')?.text ?? p.namedChildren[0]?.text ?? '?';
+      out.push({ name, annotation: p.childForFieldName('type')?.text });
+    } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+      // only dependency and request-parameter markers matter: Depends(x), Security(x), Query(), Header() …
+      const value = p.childForFieldName('value');
+      const marker = value?.type === 'call' && PARAM_MARKER.test(value.childForFieldName('function')?.text ?? '');
+      out.push({ name: p.childForFieldName('name')?.text ?? '?', annotation: p.childForFieldName('type')?.text, default: marker ? toExpr(value) : undefined });
+    } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+      out.push({ name: p.text });
+    }
+  }
+  return out;
+}
+
+/** Summarises one function definition (decorators from the enclosing decorated_definition). */
+export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qualifier = '', externalNames?: ReadonlySet<string>): FunctionSummary {
+  const ps = params(fn);
+  const a = new FunctionAnalyzer(lines, externalNames);
+  const env = new Env();
+  ps.forEach((p, i) => env.define(p.name, () => [{ k: 'param', i, path: [] }]));
+  a.block(fn.childForFieldName('body'), env);
+  a.finish();
+  a.usesOfUnverified();
+  const name = fn.childForFieldName('name')?.text ?? '?';
+  return {
+    name: qualifier ? `${qualifier}.${name}` : name,
+    line: fn.startPosition.row + 1,
+    params: ps,
+    decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map((d) => toExpr(d.namedChildren[0] ?? null)),
+    lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),
+    returns: a.returns,
+    dynamo: a.dynamo,
+    checks: a.checks,
+    tableCtors: a.tableCtors,
+    unverified: a.unverified,
+    callees: a.callees,
+    calls: a.calls,
+  };
+}
+
+function unverifiedReason(call: Node, fnText = call.childForFieldName('function')?.text ?? ''): string | undefined {
+  if (!/decode|unverified/.test(fnText)) return undefined;
+  const kw: Record<string, string> = {};
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (a?.type === 'keyword_argument') kw[a.childForFieldName('name')?.text ?? ''] = a.childForFieldName('value')?.text ?? '';
+  }
+  if (/(^|\.)get_unverified_claims$/.test(fnText)) return `${fnText}() does not verify the signature`;
+  if (/(^|\.)decode$/.test(fnText) && /jwt|jose/i.test(fnText)) {
+    if (/["']verify_signature["']\s*:\s*False/.test(kw.options ?? '')) return 'options={"verify_signature": False}';
+    if (kw.verify === 'False') return 'verify=False';
+    if (/["']none["']/i.test(kw.algorithms ?? '')) return 'algorithms=["none"]';
+  }
+  const first = call.childForFieldName('arguments')?.namedChildren[0];
+  if (/b64decode$/.test(fnText) && /split\(\s*["']\.["']\s*\)\s*\[\s*1\s*\]/.test(first?.text ?? '')) return 'the payload is base64-decoded by hand';
+  return undefined;
+}
+
+/**
+ * Is this function worth a summary? Routes and Lambda handlers always; other functions only when they
+ * touch DynamoDB, tokens, identity or dependencies. Calls to functions without a summary pass their
+ * arguments through, which is what small formatting helpers do anyway.
+ */
+export function interesting(fn: Node, decorators: Node[]): boolean {
+  if (decorators.some((d) => ROUTE_DECORATOR.test(d.text))) return true;
+  const params = fn.childForFieldName('parameters')?.text ?? '';
+  if (/^\(\s*_?event\b/.test(params)) return true;
+  return WORTH_SUMMARY.test(fn.text);
+}
+const BUILTINS = new Set(
+  'str int float bool bytes dict list set tuple frozenset len range enumerate zip sorted reversed min max sum abs round getattr setattr hasattr isinstance issubclass print open repr format iter next map filter any all id type vars super object Exception ValueError KeyError TypeError RuntimeError PermissionError'.split(' '),
+);
+/** Top-level modules whose functions are never project code. */
+export const LIBRARY_MODULES =
+  /^(os|sys|json|re|time|datetime|decimal|uuid|typing|logging|hashlib|hmac|base64|secrets|math|random|collections|functools|itertools|dataclasses|enum|pathlib|urllib|http|asyncio|contextlib|traceback|copy|boto3|botocore|fastapi|starlette|pydantic|pydantic_settings|mangum|jwt|jose|requests|httpx|aws_lambda_powertools|structlog|uvicorn)(\.|$)/;
+const PARAM_MARKER = /(^|\.)(Depends|Security|Query|Header|Cookie|Body|Path|Form|File)$/;
+const ROUTE_DECORATOR = /^@[\w.]+\.(get|post|put|patch|delete|head|options|api_route|route)\(/;
+const WORTH_SUMMARY = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|jwt|Depends|Security|\.state\.|aws\.event|authorizer|cookies|Table\(|claims|token/;
