@@ -5,6 +5,7 @@
 import { relative } from 'node:path';
 import { compareFindings, makeFinding, type Finding } from '../findings/index.ts';
 import { buildPythonProject } from '../code/python/app-model.ts';
+import { routeInventory } from '../code/inventory.ts';
 import { RULES } from '../code/rules/registry.ts';
 import { toFindingInput, type Rule } from '../code/rules/rule.ts';
 import type { PythonProject } from '../code/python/app-model.ts';
@@ -25,6 +26,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   const dependencies: ScanResult['dependencies'] = [];
+  const routes: ScanResult['routes'] = [];
   let files = 0;
   let bytes = 0;
 
@@ -51,6 +53,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const absByDisplay = new Map(jobs.map((j) => [j.display, j.abs]));
     const project = buildPythonProject(parsed.models, (file) => deps.starletteFor(absByDisplay.get(file) ?? file));
     const raw = runRules(RULES, project, diagnostics);
+    routes.push(...routeInventory(project));
 
     // 5. score: severity is set per finding; suppressions last
     const s = applySuppressions(raw, parsed.models, diagnostics);
@@ -67,6 +70,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     rules: RULES.map((r) => r.meta),
     stats: { files, pythonFiles: roots.reduce((n, r) => n + r.python.length, 0), bytes, durationMs: Math.round(performance.now() - started) },
     dependencies,
+    routes,
   };
 }
 

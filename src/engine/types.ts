@@ -25,6 +25,8 @@ export interface ScanResult {
   diagnostics: Diagnostic[];
   rules: RuleMeta[];
   stats: { files: number; pythonFiles: number; bytes: number; durationMs: number };
+  /** Routes and Lambda handlers found in the code, with auth style and DynamoDB operations. */
+  routes: import('../code/inventory.ts').RouteEntry[];
   /** Starlette/FastAPI versions read from dependency files, per directory. */
   dependencies: { dir: string; starlette?: string; fastapi?: string; source: string }[];
 }

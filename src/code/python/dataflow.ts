@@ -170,6 +170,7 @@ export class DataFlow {
     const tableCtors = h.fn.tableCtors.map((t) => ({ line: t.loc.line, snippet: t.snippet, labels: this.labels(t.taint, f) }));
     const identity = new Set<string>();
     h.roles.forEach((r, i) => r.k === 'identity' && identity.add(h.fn.params[i].name));
+    for (const l of this.labels(h.fn.reads, f)) if (l.k === 'identity') identity.add(l.text);
     const all = [...accesses.flatMap((a) => [...a.keys.flatMap((k) => k.labels), ...a.condition]), ...checks.flatMap((c) => [...c.left, ...c.right]), ...returns];
     for (const l of all) if (l.k === 'identity') identity.add(l.text);
     return { accesses, returns, checks, tableCtors, identity: [...identity] };

@@ -74,7 +74,12 @@ export function toExpr(node: Node | null, depth = 0): Expr {
     case 'attribute':
       return { k: 'attr', obj: toExpr(node.childForFieldName('object'), d), name: node.childForFieldName('attribute')?.text ?? '', ...base };
     case 'subscript':
-      return { k: 'sub', obj: toExpr(node.childForFieldName('value'), d), index: toExpr(node.childForFieldName('subscript'), d), ...base };
+    {
+      // Annotated[dict, Depends(x)] has several subscripts: keep them as a tuple
+      const subs = node.childrenForFieldName('subscript').filter((c): c is Node => !!c);
+      const index: Expr = subs.length > 1 ? { k: 'list', items: subs.map((c) => toExpr(c, d)) } : toExpr(subs[0] ?? null, d);
+      return { k: 'sub', obj: toExpr(node.childForFieldName('value'), d), index, ...base };
+    }
     case 'call': {
       const { args, kwargs } = callArgs(node, d);
       return { k: 'call', fn: toExpr(node.childForFieldName('function'), d), args, kwargs, ...base };

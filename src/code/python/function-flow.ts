@@ -97,6 +97,8 @@ class FunctionAnalyzer {
   readonly calls: FunctionSummary['calls'] = [];
   private readonly calleeText = new Set<string>();
   returns: Taint = [];
+  /** Values read into variables that look like the caller's identity (claims, request.state, authorizer). */
+  reads: Taint = [];
 
   constructor(
     private readonly lines: Lines,
@@ -130,6 +132,9 @@ class FunctionAnalyzer {
         const parts = node.namedChildren.filter((c): c is Node => c?.type === 'interpolation');
         return union(...parts.map((p) => this.taint(p.childForFieldName('expression') ?? p.namedChildren[0] ?? null, env)));
       }
+      case 'keyword_argument':
+        return this.taint(node.childForFieldName('value'), env);
+      case 'argument_list':
       case 'concatenated_string':
       case 'binary_operator':
       case 'boolean_operator':
@@ -177,7 +182,9 @@ class FunctionAnalyzer {
     const args: Taint[] = [];
     const kwargs: Record<string, Taint> = {};
     const kwNodes: Record<string, Node> = {};
-    for (const a of argList?.namedChildren ?? []) {
+    // f(x for x in xs): the generator is the whole argument list
+    if (argList?.type === 'generator_expression') args.push(this.taint(argList, env));
+    else for (const a of argList?.namedChildren ?? []) {
       if (!a || a.type === 'comment') continue;
       if (a.type === 'keyword_argument') {
         const name = a.childForFieldName('name')?.text ?? '';
@@ -381,9 +388,12 @@ class FunctionAnalyzer {
             const value = this.lazy(right, env);
             this.assign(e.childForFieldName('left'), value, env);
             if (right && RELEVANT.test(right.text)) this.pending.push(value);
+            else if (right && IDENTITY_HINT.test(right.text)) this.pending.push(() => (this.reads = union(this.reads, value())));
           } else if (e?.type === 'augmented_assignment') {
             const left = e.childForFieldName('left');
             if (left?.type === 'identifier') env.define(left.text, this.lazy(e.childForFieldName('right'), env));
+          } else if (e && this.mutation(e, env)) {
+            // items.append(x) / items.extend(page["Items"]) / result.update(item): x flows into items
           } else if (e && this.worthEvaluating(e)) this.pending.push(this.lazy(e, env));
           break;
         }
@@ -416,10 +426,14 @@ class FunctionAnalyzer {
           }
           break;
         }
-        case 'for_statement':
-          this.assign(st.childForFieldName('left'), this.lazy(st.childForFieldName('right'), env), env);
+        case 'for_statement': {
+          const iter = st.childForFieldName('right');
+          const value = this.lazy(iter, env);
+          this.assign(st.childForFieldName('left'), value, env);
+          if (iter && RELEVANT.test(iter.text)) this.pending.push(value);
           this.block(st.childForFieldName('body'), env);
           break;
+        }
         case 'while_statement': {
           const cond = st.childForFieldName('condition');
           const end = st.endPosition.row + 1;
@@ -449,6 +463,19 @@ class FunctionAnalyzer {
           break;
       }
     }
+  }
+
+  /** `xs.append(v)`, `xs.extend(v)`, `d.update(v)`, `d[k] = v` style mutations define the container. */
+  private mutation(e: Node, env: Env): boolean {
+    if (e.type !== 'call') return false;
+    const fn = e.childForFieldName('function');
+    if (fn?.type !== 'attribute' || !MUTATORS.test(fn.childForFieldName('attribute')?.text ?? '')) return false;
+    const obj = fn.childForFieldName('object');
+    if (obj?.type !== 'identifier') return false;
+    const args = e.childForFieldName('arguments');
+    env.define(obj.text, this.lazy(args, env));
+    if (RELEVANT.test(e.text)) this.pending.push(this.lazy(args, env));
+    return true;
   }
 
   /** Evaluates what the walk deferred. */
@@ -494,17 +521,28 @@ function params(fn: Node): ParamInfo[] {
     if (p.type === 'identifier') out.push({ name: p.text });
     else if (p.type === 'typed_parameter') {
       const name = p.namedChildren.find((c) => c?.type === 'identifier')?.text ?? p.namedChildren[0]?.text ?? '?';
-      out.push({ name, annotation: p.childForFieldName('type')?.text });
+      const type = p.childForFieldName('type');
+      out.push({ name, annotation: type?.text, annotationExpr: annotationExpr(type) });
     } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
       // only dependency and request-parameter markers matter: Depends(x), Security(x), Query(), Header() …
       const value = p.childForFieldName('value');
       const marker = value?.type === 'call' && PARAM_MARKER.test(value.childForFieldName('function')?.text ?? '');
-      out.push({ name: p.childForFieldName('name')?.text ?? '?', annotation: p.childForFieldName('type')?.text, default: marker ? toExpr(value) : undefined });
+      const type = p.childForFieldName('type');
+      out.push({ name: p.childForFieldName('name')?.text ?? '?', annotation: type?.text, annotationExpr: annotationExpr(type), default: marker ? toExpr(value) : undefined });
     } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
       out.push({ name: p.text });
     }
   }
   return out;
+}
+
+/** `Annotated[dict, Depends(x)]` inline, or a capitalised alias that may stand for one (`CurrentUser`). */
+function annotationExpr(type: Node | null): Expr | undefined {
+  const inner = type?.namedChildren[0] ?? null;
+  if (!inner) return undefined;
+  if (/Depends\(|Security\(/.test(inner.text)) return toExpr(inner);
+  if (inner.type === 'identifier' && /^[A-Z]/.test(inner.text) && !/^(Request|Response|Optional|List|Dict|Any|str|int)$/.test(inner.text)) return toExpr(inner);
+  return undefined;
 }
 
 /** Summarises one function definition (decorators from the enclosing decorated_definition). */
@@ -524,6 +562,7 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
     decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map((d) => toExpr(d.namedChildren[0] ?? null)),
     lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),
     returns: a.returns,
+    reads: a.reads,
     dynamo: a.dynamo,
     checks: a.checks,
     tableCtors: a.tableCtors,
@@ -544,6 +583,7 @@ function unverifiedReason(call: Node, fnText = call.childForFieldName('function'
     if (/["']verify_signature["']\s*:\s*False/.test(kw.options ?? '')) return 'options={"verify_signature": False}';
     if (kw.verify === 'False') return 'verify=False';
     if (/["']none["']/i.test(kw.algorithms ?? '')) return 'algorithms=["none"]';
+    if (/^[A-Za-z_][\w.]*$/.test(kw.algorithms ?? '')) return `algorithms=${kw.algorithms}`;
   }
   const first = call.childForFieldName('arguments')?.namedChildren[0];
   if (/b64decode$/.test(fnText) && /split\(\s*["']\.["']\s*\)\s*\[\s*1\s*\]/.test(first?.text ?? '')) return 'the payload is base64-decoded by hand';
@@ -567,6 +607,8 @@ const BUILTINS = new Set(
 /** Top-level modules whose functions are never project code. */
 export const LIBRARY_MODULES =
   /^(os|sys|json|re|time|datetime|decimal|uuid|typing|logging|hashlib|hmac|base64|secrets|math|random|collections|functools|itertools|dataclasses|enum|pathlib|urllib|http|asyncio|contextlib|traceback|copy|boto3|botocore|fastapi|starlette|pydantic|pydantic_settings|mangum|jwt|jose|requests|httpx|aws_lambda_powertools|structlog|uvicorn)(\.|$)/;
+const IDENTITY_HINT = /requestContext|authorizer|claims|\.state\.|current_user|aws\.event/;
+const MUTATORS = /^(append|extend|update|add|insert|setdefault)$/;
 const PARAM_MARKER = /(^|\.)(Depends|Security|Query|Header|Cookie|Body|Path|Form|File)$/;
 const ROUTE_DECORATOR = /^@[\w.]+\.(get|post|put|patch|delete|head|options|api_route|route)\(/;
 const WORTH_SUMMARY = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|jwt|Depends|Security|\.state\.|aws\.event|authorizer|cookies|Table\(|claims|token/;

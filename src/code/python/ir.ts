@@ -139,6 +139,8 @@ export interface Check {
 export interface ParamInfo {
   name: string;
   annotation?: string;
+  /** The annotation as IR when it can carry a dependency: `Annotated[dict, Depends(x)]` or an alias name. */
+  annotationExpr?: Expr;
   default?: Expr;
 }
 
@@ -149,6 +151,8 @@ export interface FunctionSummary {
   decorators: Expr[];
   lambda: boolean;
   returns: Taint;
+  /** Values read into variables that look like the caller's identity, used or not. */
+  reads: Taint;
   dynamo: DynamoCall[];
   checks: Check[];
   /** `X.Table(name)` inside the function, with what flows into the name. */

@@ -209,9 +209,10 @@ export class RouteModel {
       }
     }
     const roles: ParamRole[] = fn.params.map((p) => {
-      const dep = dependencyTarget(p.default);
+      const marker = dependencyTarget(p.default) ? p.default : this.annotatedDependency(p.annotationExpr, m);
+      const dep = dependencyTarget(marker);
       if (dep) {
-        gate(p.default, dep);
+        gate(marker, dep);
         const found = this.authOf(dep, m);
         auth.push(...found);
         return found.length ? { k: 'identity', text: p.name, style: found[0].style } : { k: 'none' };
@@ -234,6 +235,15 @@ export class RouteModel {
       return { k: 'request', origin: 'query', name: p.name };
     });
     return { module: m, fn, kind: 'route', method, path, auth: dedupeAuth(auth), roles, roleGate };
+  }
+
+  /** `Annotated[dict, Depends(x)]`, inline or through an alias: the Depends(...) call. */
+  private annotatedDependency(ann: Expr | undefined, m: ModuleModel): Expr | undefined {
+    let e = ann;
+    if (e && (e.k === 'name' || e.k === 'attr')) e = this.resolver.definition(e, m)?.expr;
+    if (e?.k !== 'sub') return undefined;
+    const items = e.index.k === 'list' ? e.index.items : [e.index];
+    return items.find((i) => dependencyTarget(i) !== undefined);
   }
 
   /** What credential a dependency reads, following dependencies of dependencies. */

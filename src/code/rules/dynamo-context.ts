@@ -39,7 +39,7 @@ export function routeText(h: Handler): string {
 }
 
 /** The table a receiver names, when the code says: `dynamodb.Table(os.environ.get("T", "profiles"))` → "profiles". */
-function tableName(project: PythonProject, a: Access): string | undefined {
+export function tableName(project: PythonProject, a: Access): string | undefined {
   const def = project.resolver.definition(a.call.receiver, a.module);
   if (def?.expr.k === 'call' && def.expr.fn.k === 'attr' && def.expr.fn.name === 'Table' && def.expr.args[0]) {
     const v = effective(project.resolver.evaluate(def.expr.args[0], def.module));
@@ -91,8 +91,10 @@ export function judge(project: PythonProject): Judged[] {
       if (nameInputs.length) out.push({ ...base, verdict: 'table-from-request', inputs: nameInputs, evidence });
 
       const keyless = a.call.op === 'scan' || (a.call.op === 'query' && a.keys.length > 0 && keyLabels.length === 0);
+      const userData = USER_DATA.test([table ?? '', ...a.keys.map((k) => k.attr), h.path, h.fn.name].join(' '));
       if (keyless) {
         if (returned && !a.call.selectCount && !a.call.projection && !hasIdentity(a.condition)) out.push({ ...base, verdict: 'scan-exposed', inputs: [], evidence });
+        if (h.kind === 'route' && !authenticated && userData && returned) out.push({ ...base, verdict: 'unauthenticated-access', inputs: [], evidence });
         continue;
       }
       const bound = hasIdentity(keyLabels) || hasIdentity(a.condition);
@@ -108,7 +110,6 @@ export function judge(project: PythonProject): Judged[] {
         if (shares(other, inputs)) return !sameFunction || c.line < a.call.loc.line;
         return false;
       });
-      const userData = USER_DATA.test([table ?? '', ...a.keys.map((k) => k.attr), h.path, h.fn.name].join(' '));
       if (h.kind === 'route' && !authenticated) {
         if (userData && (inputs.length || a.call.op !== 'query')) out.push({ ...base, verdict: 'unauthenticated-access', inputs, evidence });
         continue;

@@ -1,5 +1,7 @@
 import type { Rule } from './rule.ts';
 
+import { dotted, effective } from '../python/resolve.ts';
+
 const USE: Record<string, string> = { key: 'a DynamoDB key', check: 'an authorization check', return: 'what the function returns to its callers' };
 
 export const rule: Rule = {
@@ -22,6 +24,13 @@ export const rule: Rule = {
       for (const fn of m.functions) {
         for (const u of fn.unverified) {
           if (!u.usedIn.length) continue;
+          // algorithms given by a constant: unverified only if it allows "none"
+          const named = /^algorithms=([\w.]+)$/.exec(u.how);
+          if (named) {
+            const v = effective(project.resolver.evaluate(dotted(named[1]), m));
+            const algs = v.k === 'list' ? v.items : [v];
+            if (!algs.some((x) => x.k === 'str' && x.v.toLowerCase() === 'none')) continue;
+          }
           report({
             message: `${fn.name}() reads JWT claims without verifying the signature (${u.how}) and uses them in ${u.usedIn.map((x) => USE[x]).join(' and ')}: anyone can forge a token for any user.`,
             location: { file: m.file, start: { line: u.loc.line, column: u.loc.col } },
