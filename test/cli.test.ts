@@ -105,3 +105,16 @@ test('bearer-only auth lowers wildcard-with-credentials; cookies raise it', asyn
   rmSync(bearer, { recursive: true });
   rmSync(cookie, { recursive: true });
 });
+
+test('json lists routes with their auth style and the DynamoDB operations they reach', async () => {
+  const json = JSON.parse((await run(['scan', 'examples/profiles-api', '--format', 'json', '--fail-on', 'none'])).out);
+  const byRoute = new Map(json.routes.map((r: { method: string; path: string }) => [`${r.method} ${r.path}`, r]));
+  const profile = byRoute.get('GET /profiles/{user_id}') as { auth: string[]; dynamodb: { op: string; table: string }[] };
+  assert.deepEqual(profile.auth, ['cookie']);
+  assert.deepEqual(profile.dynamodb.map((d) => `${d.op} ${d.table}`), ['get_item profiles']);
+  const order = byRoute.get('GET /orders/{order_id}') as { auth: string[]; dynamodb: { op: string }[] };
+  assert.deepEqual(order.auth, ['bearer']);
+  assert.ok(json.routes.some((r: { handler: string; method: string }) => r.handler === 'lambda_handlers.export.handler' && r.method === 'ANY'));
+  const bola = json.findings.find((f: { ruleId: string; route?: { path: string } }) => f.ruleId === 'dynamodb-key-from-request' && f.route?.path === '/profiles/{user_id}');
+  assert.ok(bola, 'the BOLA finding carries its route');
+});

@@ -4,5 +4,6 @@ import { parseFiles, type FileJob } from './parse-files.ts';
 
 let queue = Promise.resolve();
 parentPort!.on('message', (msg: { id: number; jobs: FileJob[] }) => {
-  queue = queue.then(async () => parentPort!.postMessage({ id: msg.id, result: await parseFiles(msg.jobs) }));
+  // JSON crosses threads faster than a structured clone of many small objects, and parses faster on the main thread
+  queue = queue.then(async () => parentPort!.postMessage({ id: msg.id, json: JSON.stringify(await parseFiles(msg.jobs)) }));
 });

@@ -37,8 +37,8 @@ export async function parseAll(jobs: FileJob[], totalBytes: number, requested = 
           void worker.terminate().then(() => resolveRun());
         }
       };
-      worker.on('message', (msg: { id: number; result: BatchResult }) => {
-        results[msg.id] = msg.result;
+      worker.on('message', (msg: { id: number; json: string }) => {
+        results[msg.id] = JSON.parse(msg.json) as BatchResult;
         inFlight--;
         feed();
       });
