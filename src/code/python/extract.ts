@@ -436,6 +436,10 @@ class ModuleExtractor {
     };
     // field values matter for settings-like classes (BaseSettings, config objects); data models keep only methods
     const settingsLike = /settings|config/i.test(name) || /Settings|Config/.test(supers?.text ?? '');
+    if (!settingsLike && !body.text.includes('def ')) {
+      this.model.classes[name] = cls; // a plain data model: its fields do not matter here
+      return;
+    }
     for (const st of body.namedChildren) {
       if (!st) continue;
       if (st.type === 'expression_statement') {

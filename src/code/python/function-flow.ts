@@ -178,28 +178,31 @@ class FunctionAnalyzer {
 
   private call(node: Node, env: Env): Taint {
     const fn = node.childForFieldName('function');
-    const argList = node.childForFieldName('arguments');
-    const args: Taint[] = [];
-    const kwargs: Record<string, Taint> = {};
-    const kwNodes: Record<string, Node> = {};
-    // f(x for x in xs): the generator is the whole argument list
-    if (argList?.type === 'generator_expression') args.push(this.taint(argList, env));
-    else for (const a of argList?.namedChildren ?? []) {
-      if (!a || a.type === 'comment') continue;
-      if (a.type === 'keyword_argument') {
-        const name = a.childForFieldName('name')?.text ?? '';
-        kwargs[name] = this.taint(a.childForFieldName('value'), env);
-        kwNodes[name] = a.childForFieldName('value')!;
-      } else args.push(this.taint(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? null : a, env));
-    }
     if (!fn) return [];
     const fnText = fn.text;
     if (fn.type === 'identifier' && OPAQUE.has(fnText)) return [];
-    if (this.callees.length < 40 && !this.calleeText.has(fnText) && fnText.length < 80 && /^[\w.]+$/.test(fnText)) {
-      this.calleeText.add(fnText);
-      this.callees.push(fnText);
+    const argList = node.childForFieldName('arguments');
+    const argNodes = argList?.type === 'generator_expression' ? [argList] : argList?.namedChildren ?? [];
+    const kwNodes: Record<string, Node> = {};
+    const posNodes: Node[] = [];
+    for (const a of argNodes) {
+      if (!a || a.type === 'comment') continue;
+      if (a.type === 'keyword_argument') kwNodes[a.childForFieldName('name')?.text ?? ''] = a.childForFieldName('value')!;
+      else posNodes.push(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? a : a);
     }
-    const positional = argList?.namedChildren.filter((a): a is Node => !!a && a.type !== 'keyword_argument' && a.type !== 'comment') ?? [];
+    // DynamoDB calls evaluate only the arguments that matter (keys, table name, expressions)
+    if (fn.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      if (DYNAMO_OPS.has(method)) {
+        const objNode = fn.childForFieldName('object')!;
+        return this.dynamoCall(node, method, objNode, this.taint(objNode, env), kwNodes, env, false);
+      }
+    }
+    // f(x for x in xs): the generator is the whole argument list
+    const args: Taint[] = posNodes.map((a) => this.taint(a, env));
+    const kwargs: Record<string, Taint> = {};
+    for (const [name, v] of Object.entries(kwNodes)) kwargs[name] = this.taint(v, env);
+    const positional = posNodes;
 
     // JWT payloads read without verifying the signature
     const how = unverifiedReason(node, fnText);
@@ -213,7 +216,6 @@ class FunctionAnalyzer {
       const method = fn.childForFieldName('attribute')?.text ?? '';
       const objNode = fn.childForFieldName('object');
       const obj = this.taint(objNode, env);
-      if (DYNAMO_OPS.has(method)) return this.dynamoCall(node, method, objNode!, obj, kwNodes, env, false);
       if (method === 'paginate' && objNode?.type === 'call') {
         const inner = objNode.childForFieldName('function');
         const op = literal(objNode.childForFieldName('arguments')?.namedChildren[0] ?? null);
