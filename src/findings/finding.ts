@@ -130,12 +130,17 @@ export function makeFinding(input: FindingInput): Finding {
   };
 }
 
+const SEVERITY_ORDER: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Worst first, then by place; code-unit order (not locale order) so output is the same on every machine. */
 export function compareFindings(a: Finding, b: Finding): number {
-  const sev = ['critical', 'high', 'medium', 'low', 'info'];
+  const fa = a.location.file ?? a.location.url ?? '';
+  const fb = b.location.file ?? b.location.url ?? '';
   return (
-    sev.indexOf(a.severity) - sev.indexOf(b.severity) ||
-    (a.location.file ?? a.location.url ?? '').localeCompare(b.location.file ?? b.location.url ?? '') ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    (fa < fb ? -1 : fa > fb ? 1 : 0) ||
     (a.location.start?.line ?? 0) - (b.location.start?.line ?? 0) ||
-    a.ruleId.localeCompare(b.ruleId)
+    (a.location.start?.column ?? 0) - (b.location.start?.column ?? 0) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0)
   );
 }

@@ -29,7 +29,7 @@ export interface Access {
 export interface HandlerFacts {
   accesses: Access[];
   returns: Label[];
-  checks: { line: number; left: Label[]; right: Label[]; exits: boolean }[];
+  checks: { line: number; endLine: number; left: Label[]; right: Label[]; exits: boolean }[];
   tableCtors: { line: number; snippet: string; labels: Label[] }[];
   identity: string[];
 }
@@ -165,7 +165,7 @@ export class DataFlow {
   facts(h: Handler): HandlerFacts {
     const f: Frame = { module: h.module, fn: h.fn, roles: h.roles, depth: 0 };
     const accesses = this.accessesOf(f);
-    const checks = h.fn.checks.map((c) => ({ line: c.line, left: this.labels(c.left, f), right: this.labels(c.right, f), exits: c.exits }));
+    const checks = h.fn.checks.map((c) => ({ line: c.line, endLine: c.endLine, left: this.labels(c.left, f), right: this.labels(c.right, f), exits: c.exits }));
     const returns = this.labels(h.fn.returns, f);
     const tableCtors = h.fn.tableCtors.map((t) => ({ line: t.loc.line, snippet: t.snippet, labels: this.labels(t.taint, f) }));
     const identity = new Set<string>();

@@ -285,7 +285,7 @@ class FunctionAnalyzer {
     const loc = locOf(node);
     this.dynamo.push({
       op,
-      receiver: toExpr(receiver),
+      receiver: toExpr(receiver, 1),
       receiverTaint,
       keys,
       tableName: kw.TableName ? { expr: toExpr(kw.TableName), taint: this.taint(kw.TableName, env) } : undefined,
@@ -538,6 +538,14 @@ function params(fn: Node): ParamInfo[] {
   return out;
 }
 
+/** A route decorator keeps what the route model reads: the router, the method, the path, methods= and dependencies=. */
+function routeDecorator(e: Expr): Expr {
+  if (e.k !== 'call') return e;
+  const kwargs: Record<string, Expr> = {};
+  for (const k of ['path', 'methods', 'dependencies']) if (e.kwargs[k]) kwargs[k] = e.kwargs[k];
+  return { k: 'call', fn: e.fn, args: e.args.slice(0, 1), kwargs, loc: e.loc };
+}
+
 /** `Annotated[dict, Depends(x)]` inline, or a capitalised alias that may stand for one (`CurrentUser`). */
 function annotationExpr(type: Node | null): Expr | undefined {
   const inner = type?.namedChildren[0] ?? null;
@@ -561,7 +569,7 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
     name: qualifier ? `${qualifier}.${name}` : name,
     line: fn.startPosition.row + 1,
     params: ps,
-    decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map((d) => toExpr(d.namedChildren[0] ?? null)),
+    decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map((d) => routeDecorator(toExpr(d.namedChildren[0] ?? null, 1))),
     lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),
     returns: a.returns,
     reads: a.reads,

@@ -93,13 +93,17 @@ export function judge(project: PythonProject): Judged[] {
       const keyless = a.call.op === 'scan' || (a.call.op === 'query' && a.keys.length > 0 && keyLabels.length === 0);
       const userData = USER_DATA.test([table ?? '', ...a.keys.map((k) => k.attr), h.path, h.fn.name].join(' '));
       if (keyless) {
-        if (returned && !a.call.selectCount && !a.call.projection && !hasIdentity(a.condition)) out.push({ ...base, verdict: 'scan-exposed', inputs: [], evidence });
+        // role-gated (admin) listings return everything by design
+        if (returned && !a.call.selectCount && !a.call.projection && !hasIdentity(a.condition) && !h.roleGate) out.push({ ...base, verdict: 'scan-exposed', inputs: [], evidence });
         if (h.kind === 'route' && !authenticated && userData && returned) out.push({ ...base, verdict: 'unauthenticated-access', inputs: [], evidence });
         continue;
       }
       const bound = hasIdentity(keyLabels) || hasIdentity(a.condition);
       const sameFunction = !a.via && a.module === h.module;
       const checked = facts.checks.some((c) => {
+        // a comparison that neither leaves (raise/return) nor encloses the access only logs: not a check
+        const guards = c.exits || (sameFunction && c.line < a.call.loc.line && a.call.loc.line <= c.endLine);
+        if (!guards) return false;
         const idLeft = hasIdentity(c.left);
         const idRight = hasIdentity(c.right);
         if (!idLeft && !idRight) return false;
@@ -135,6 +139,11 @@ export function judge(project: PythonProject): Judged[] {
   }
   memo.set(project, out);
   return out;
+}
+
+/** Behind Mangum the app runs on Lambda, where an API Gateway authorizer the code cannot see may guard it. */
+export function behindGateway(project: PythonProject): boolean {
+  return project.modules.some((m) => Object.values(m.imports).some((b) => b.module === 'mangum'));
 }
 
 export function inputsText(inputs: (Label & { k: 'request' })[]): string {

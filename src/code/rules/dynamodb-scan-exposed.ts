@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { judge, routeText, tableText } from './dynamo-context.ts';
+import { behindGateway, judge, routeText, tableText } from './dynamo-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -17,6 +17,7 @@ export const rule: Rule = {
     limits: 'A scan restricted by FilterExpression on the caller, or with ProjectionExpression / Select="COUNT", is not reported; whether the projected fields are public is not judged.',
   },
   check({ project, report }) {
+    const onLambda = behindGateway(project);
     for (const j of judge(project)) {
       if (j.verdict !== 'scan-exposed') continue;
       const what = j.access!.call.op === 'scan' ? 'a full scan' : 'a query on a constant key';
@@ -24,7 +25,8 @@ export const rule: Rule = {
         message: `${routeText(j.handler)} returns ${what}${tableText(j)} to the caller: every user's items, in 1 MB pages.`,
         location: j.location,
         route: j.route,
-        likelihood: j.authenticated ? 'medium' : 'high',
+        // unauthenticated in code is certain only where no gateway authorizer can stand in front
+        likelihood: j.authenticated || onLambda ? 'medium' : 'high',
         evidence: j.evidence,
       });
     }

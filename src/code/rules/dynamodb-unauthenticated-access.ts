@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { inputsText, judge, routeText, tableText } from './dynamo-context.ts';
+import { behindGateway, inputsText, judge, routeText, tableText } from './dynamo-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -18,8 +18,7 @@ export const rule: Rule = {
       'Authentication added outside the code (an API Gateway authorizer, an auth middleware that rejects requests) is not seen here; the IaC rules see gateway authorizers. "User data" is inferred from table, key, route and function names.',
   },
   check({ project, report }) {
-    // behind Mangum the app runs on Lambda, where an API Gateway authorizer the code cannot see may guard it
-    const onLambda = project.modules.some((m) => Object.values(m.imports).some((b) => b.module === 'mangum'));
+    const onLambda = behindGateway(project);
     for (const j of judge(project)) {
       if (j.verdict !== 'unauthenticated-access') continue;
       const keyed = j.inputs.length ? ` keyed by ${inputsText(j.inputs)}` : '';
