@@ -3,9 +3,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { parseFiles, type BatchResult, type FileJob } from './parse-files.ts';
 
-const BATCH = 24;
+const BATCH = 12;
 /** A larger young generation: extraction allocates many short-lived objects, and scavenges dominate GC time. */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 32 };
 /** Below this much source, starting workers costs more than it saves. */
 const IN_PROCESS_BYTES = 3 * 1024 * 1024;
 

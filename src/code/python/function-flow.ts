@@ -539,11 +539,21 @@ function params(fn: Node): ParamInfo[] {
 }
 
 /** A route decorator keeps what the route model reads: the router, the method, the path, methods= and dependencies=. */
-function routeDecorator(e: Expr): Expr {
-  if (e.k !== 'call') return e;
+function routeDecorator(d: Node): Expr {
+  const call = d.namedChildren[0] ?? null;
+  if (call?.type !== 'call') return toExpr(call, 1);
+  const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
-  for (const k of ['path', 'methods', 'dependencies']) if (e.kwargs[k]) kwargs[k] = e.kwargs[k];
-  return { k: 'call', fn: e.fn, args: e.args.slice(0, 1), kwargs, loc: e.loc };
+  for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type !== 'keyword_argument') {
+      if (args.length === 0) args.push(toExpr(a, 1));
+      continue;
+    }
+    const name = a.childForFieldName('name')?.text ?? '';
+    if (name === 'path' || name === 'methods' || name === 'dependencies') kwargs[name] = toExpr(a.childForFieldName('value'), 1);
+  }
+  return { k: 'call', fn: toExpr(call.childForFieldName('function'), 1), args, kwargs, loc: locOf(call) };
 }
 
 /** `Annotated[dict, Depends(x)]` inline, or a capitalised alias that may stand for one (`CurrentUser`). */
@@ -569,7 +579,7 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
     name: qualifier ? `${qualifier}.${name}` : name,
     line: fn.startPosition.row + 1,
     params: ps,
-    decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map((d) => routeDecorator(toExpr(d.namedChildren[0] ?? null, 1))),
+    decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map(routeDecorator),
     lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),
     returns: a.returns,
     reads: a.reads,
