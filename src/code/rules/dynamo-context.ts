@@ -40,25 +40,38 @@ export function routeText(h: Handler): string {
 
 /** The table a receiver names, when the code says: `dynamodb.Table(os.environ.get("T", "profiles"))` → "profiles". */
 export function tableName(project: PythonProject, a: Access): string | undefined {
-  const def = project.resolver.definition(a.call.receiver, a.module);
-  if (def?.expr.k === 'call' && def.expr.fn.k === 'attr' && def.expr.fn.name === 'Table' && def.expr.args[0]) {
-    const v = effective(project.resolver.evaluate(def.expr.args[0], def.module));
-    return v.k === 'str' ? v.v : describe(v);
-  }
   if (a.call.tableName?.expr) {
     const v = effective(project.resolver.evaluate(a.call.tableName.expr, a.module));
     if (v.k === 'str') return v.v;
   }
-  return undefined;
+  return receiverFacts(project, a).table;
+}
+
+/** What a receiver expression is, computed once per module and receiver text. */
+const receiverMemo = new WeakMap<PythonProject, Map<string, { table?: string; dynamo: boolean }>>();
+function receiverFacts(project: PythonProject, a: Access): { table?: string; dynamo: boolean } {
+  let memo = receiverMemo.get(project);
+  if (!memo) receiverMemo.set(project, (memo = new Map()));
+  const key = `${a.module.module}\u0000${a.call.receiver.text ?? JSON.stringify(a.call.receiver)}`;
+  let facts = memo.get(key);
+  if (facts) return facts;
+  const r = a.call.receiver;
+  const def = project.resolver.definition(r, a.module);
+  let table: string | undefined;
+  if (def?.expr.k === 'call' && def.expr.fn.k === 'attr' && def.expr.fn.name === 'Table' && def.expr.args[0]) {
+    const v = effective(project.resolver.evaluate(def.expr.args[0], def.module));
+    table = v.k === 'str' ? v.v : describe(v);
+  }
+  const text = `${r.text ?? ''} ${def?.expr.text ?? ''}`;
+  facts = { table, dynamo: /table|dynamo|ddb|Table\(|client\(\s*["']dynamodb|resource\(\s*["']dynamodb/i.test(text) };
+  memo.set(key, facts);
+  return facts;
 }
 
 /** query and scan are common method names: require a DynamoDB-looking receiver for them. */
 function isDynamoReceiver(project: PythonProject, a: Access): boolean {
   if (a.call.op !== 'query' && a.call.op !== 'scan') return true;
-  const r = a.call.receiver;
-  const def = project.resolver.definition(r, a.module);
-  const text = `${r.text ?? ''} ${def?.expr.text ?? ''}`;
-  return /table|dynamo|ddb|Table\(|client\(\s*["']dynamodb|resource\(\s*["']dynamodb/i.test(text) || a.call.paginator;
+  return a.call.paginator || receiverFacts(project, a).dynamo;
 }
 
 function shares(labels: Label[], inputs: (Label & { k: 'request' })[]): boolean {
