@@ -23,6 +23,8 @@ const EXPRESSION_KWARGS = new Set(['KeyConditionExpression', 'FilterExpression',
 /** Builtins whose result carries nothing of their arguments' identity. */
 const OPAQUE = new Set(['len', 'bool', 'isinstance', 'hasattr', 'any', 'all', 'sum', 'print', 'type', 'id', 'callable']);
 const MAX_PATH = 8;
+/** toExpr depth at which nodes carry no position and only short text: for summaries the main thread reads but never points at. */
+const BARE = 2;
 const RELEVANT = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|unverified|Table\(/;
 const MAX_ATOMS = 24;
 
@@ -530,7 +532,7 @@ function params(fn: Node): ParamInfo[] {
       const value = p.childForFieldName('value');
       const marker = value?.type === 'call' && PARAM_MARKER.test(value.childForFieldName('function')?.text ?? '');
       const type = p.childForFieldName('type');
-      out.push({ name: p.childForFieldName('name')?.text ?? '?', annotation: type?.text, annotationExpr: annotationExpr(type), default: marker ? toExpr(value) : undefined });
+      out.push({ name: p.childForFieldName('name')?.text ?? '?', annotation: type?.text, annotationExpr: annotationExpr(type), default: marker ? toExpr(value, BARE) : undefined });
     } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
       out.push({ name: p.text });
     }
@@ -541,27 +543,27 @@ function params(fn: Node): ParamInfo[] {
 /** A route decorator keeps what the route model reads: the router, the method, the path, methods= and dependencies=. */
 function routeDecorator(d: Node): Expr {
   const call = d.namedChildren[0] ?? null;
-  if (call?.type !== 'call') return toExpr(call, 1);
+  if (call?.type !== 'call') return toExpr(call, BARE);
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};
   for (const a of call.childForFieldName('arguments')?.namedChildren ?? []) {
     if (!a || a.type === 'comment') continue;
     if (a.type !== 'keyword_argument') {
-      if (args.length === 0) args.push(toExpr(a, 1));
+      if (args.length === 0) args.push(toExpr(a, BARE));
       continue;
     }
     const name = a.childForFieldName('name')?.text ?? '';
-    if (name === 'path' || name === 'methods' || name === 'dependencies') kwargs[name] = toExpr(a.childForFieldName('value'), 1);
+    if (name === 'path' || name === 'methods' || name === 'dependencies') kwargs[name] = toExpr(a.childForFieldName('value'), BARE);
   }
-  return { k: 'call', fn: toExpr(call.childForFieldName('function'), 1), args, kwargs, loc: locOf(call) };
+  return { k: 'call', fn: toExpr(call.childForFieldName('function'), BARE), args, kwargs };
 }
 
 /** `Annotated[dict, Depends(x)]` inline, or a capitalised alias that may stand for one (`CurrentUser`). */
 function annotationExpr(type: Node | null): Expr | undefined {
   const inner = type?.namedChildren[0] ?? null;
   if (!inner) return undefined;
-  if (/Depends\(|Security\(/.test(inner.text)) return toExpr(inner);
-  if (inner.type === 'identifier' && /^[A-Z]/.test(inner.text) && !/^(Request|Response|Optional|List|Dict|Any|str|int)$/.test(inner.text)) return toExpr(inner);
+  if (/Depends\(|Security\(/.test(inner.text)) return toExpr(inner, BARE);
+  if (inner.type === 'identifier' && /^[A-Z]/.test(inner.text) && !/^(Request|Response|Optional|List|Dict|Any|str|int)$/.test(inner.text)) return toExpr(inner, BARE);
   return undefined;
 }
 

@@ -198,7 +198,7 @@ export class RouteModel {
     let roleGate: string | undefined;
     const gate = (dep: Expr | undefined, target: Expr): void => {
       if (roleGate) return;
-      if (dep?.k === 'call' && dep.kwargs.scopes) roleGate = dep.text;
+      if (dep?.k === 'call' && dep.kwargs.scopes) roleGate = dep.text ?? `${target.text ?? 'dependency'} with scopes`;
       else if (ROLE_GATE.test(target.text ?? '')) roleGate = target.text;
     };
     for (const d of deps) {
