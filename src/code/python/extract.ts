@@ -141,6 +141,12 @@ function stringExpr(node: Node, depth = 1): Expr {
   return { k: 'fstr', parts };
 }
 
+/** The value of a plain (non-f) string literal node, else undefined. */
+export function stringLiteral(node: Node | null): string | undefined {
+  if (node?.type !== 'string' || /^[rRbBuU]*[fF]/.test(node.text)) return undefined;
+  return stringValue(node.text);
+}
+
 export function callArgs(call: Node, depth = 1): { args: Expr[]; kwargs: Record<string, Expr> } {
   const args: Expr[] = [];
   const kwargs: Record<string, Expr> = {};

@@ -11,8 +11,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Atom, Check, DynamoCall, Expr, FunctionSummary, KeyPart, ParamInfo, Taint } from './ir.ts';
-import { locOf, toExpr, type Lines } from './extract.ts';
-import { stringValue } from './strings.ts';
+import { locOf, stringLiteral, toExpr, type Lines } from './extract.ts';
 
 export const DYNAMO_OPS = new Set([
   'get_item', 'query', 'scan', 'put_item', 'update_item', 'delete_item', 'batch_get_item', 'batch_write_item',
@@ -46,10 +45,7 @@ function extend(t: Taint, step: string): Taint {
   return t.map((a) => (a.k === 'param' && a.path.length < MAX_PATH ? { ...a, path: [...a.path, step] } : a));
 }
 
-function literal(node: Node | null): string | undefined {
-  if (node?.type !== 'string' || /^[rRbBuU]*[fF]/.test(node.text)) return undefined;
-  return stringValue(node.text);
-}
+const literal = stringLiteral;
 
 let callIds = 0;
 

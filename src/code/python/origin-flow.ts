@@ -13,8 +13,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { HeaderSink, SinkTaint } from './ir.ts';
-import { locOf, toExpr, type Lines } from './extract.ts';
-import { stringValue } from './strings.ts';
+import { locOf, stringLiteral, toExpr, type Lines } from './extract.ts';
 
 const ACAO = 'access-control-allow-origin';
 const ACAC = 'access-control-allow-credentials';
@@ -34,11 +33,7 @@ function cloneEnv(e: Env): Env {
   return { tainted: new Map(e.tainted), headerVars: new Set(e.headerVars), checked: new Set(e.checked), weak: new Map(e.weak) };
 }
 
-function literal(node: Node | null): string | undefined {
-  if (node?.type !== 'string') return undefined;
-  if (node.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
-  return stringValue(node.text);
-}
+const literal = stringLiteral;
 
 interface Ctx {
   fn?: string;
