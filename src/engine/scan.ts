@@ -64,7 +64,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   return {
     tool: { name: 'crossread', version: VERSION },
     targets: options.paths,
-    findings: dedupe(findings).sort(compareFindings),
+    findings: dedupe(findings), // dedupe returns them sorted
     suppressed: suppressed.sort(compareFindings),
     diagnostics,
     rules: RULES.map((r) => r.meta),

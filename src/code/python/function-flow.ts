@@ -27,7 +27,20 @@ const BARE = 2;
 const RELEVANT = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|unverified|Table\(/;
 const MAX_ATOMS = 24;
 
+const EMPTY: Taint = Object.freeze([]) as unknown as Taint;
+
+/** Set union of taints; every taint is already duplicate-free, so one non-empty input is returned as is. */
 function union(...ts: Taint[]): Taint {
+  let only: Taint | undefined;
+  let count = 0;
+  for (const t of ts) {
+    if (t.length) {
+      only = t;
+      count++;
+    }
+  }
+  if (count === 0) return EMPTY;
+  if (count === 1) return only!;
   const out: Atom[] = [];
   const seen = new Set<string>();
   for (const t of ts) {
@@ -42,6 +55,7 @@ function union(...ts: Taint[]): Taint {
 }
 
 function extend(t: Taint, step: string): Taint {
+  if (!t.length) return t;
   return t.map((a) => (a.k === 'param' && a.path.length < MAX_PATH ? { ...a, path: [...a.path, step] } : a));
 }
 
