@@ -15,16 +15,17 @@ import { locOf, stringLiteral, toExpr, type Lines } from './extract.ts';
 
 export const DYNAMO_OPS = new Set([
   'get_item', 'query', 'scan', 'put_item', 'update_item', 'delete_item', 'batch_get_item', 'batch_write_item',
-  'transact_get_items', 'transact_write_items',
+  'transact_get_items', 'transact_write_items', 'execute_statement', 'batch_execute_statement', 'execute_transaction',
 ]);
 const KEY_ENTRY = /^(Key|Keys)$/;
-const EXPRESSION_KWARGS = new Set(['KeyConditionExpression', 'FilterExpression', 'UpdateExpression', 'ProjectionExpression', 'ConditionExpression']);
+/** Expression text; PartiQL `Statement` too: values belong in Parameters, never in the text. */
+const EXPRESSION_KWARGS = new Set(['KeyConditionExpression', 'FilterExpression', 'UpdateExpression', 'ProjectionExpression', 'ConditionExpression', 'Statement']);
 /** Builtins whose result carries nothing of their arguments' identity. */
 const OPAQUE = new Set(['len', 'bool', 'isinstance', 'hasattr', 'any', 'all', 'sum', 'print', 'type', 'id', 'callable']);
 const MAX_PATH = 8;
 /** toExpr depth at which nodes carry no position and only short text: for summaries the main thread reads but never points at. */
 const BARE = 2;
-const RELEVANT = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|unverified|Table\(/;
+const RELEVANT = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|execute_|paginate|decode|unverified|Table\(/;
 const MAX_ATOMS = 24;
 
 const EMPTY: Taint = Object.freeze([]) as unknown as Taint;
@@ -643,4 +644,4 @@ const IDENTITY_HINT = /requestContext|authorizer|claims|\.state\.|current_user|a
 const MUTATORS = /^(append|extend|update|add|insert|setdefault)$/;
 const PARAM_MARKER = /(^|\.)(Depends|Security|Query|Header|Cookie|Body|Path|Form|File)$/;
 const ROUTE_DECORATOR = /^@[\w.]+\.(get|post|put|patch|delete|head|options|api_route|route)\(/;
-const WORTH_SUMMARY = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|paginate|decode|jwt|Depends|Security|\.state\.|aws\.event|authorizer|cookies|Table\(|claims|token/;
+const WORTH_SUMMARY = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|execute_|paginate|decode|jwt|Depends|Security|\.state\.|aws\.event|authorizer|cookies|Table\(|claims|token/;
