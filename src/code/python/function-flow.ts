@@ -112,6 +112,7 @@ class FunctionAnalyzer {
   returns: Taint = [];
   /** Values read into variables that look like the caller's identity (claims, request.state, authorizer). */
   reads: Taint = [];
+  raises = false;
 
   constructor(
     private readonly lines: Lines,
@@ -474,6 +475,9 @@ class FunctionAnalyzer {
         case 'block':
           this.block(st, env);
           break;
+        case 'raise_statement':
+          this.raises = true;
+          break;
         default:
           break;
       }
@@ -596,6 +600,7 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
     lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),
     returns: a.returns,
     reads: a.reads,
+    raises: a.raises,
     dynamo: a.dynamo,
     checks: a.checks,
     tableCtors: a.tableCtors,

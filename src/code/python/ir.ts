@@ -153,6 +153,8 @@ export interface FunctionSummary {
   returns: Taint;
   /** Values read into variables that look like the caller's identity, used or not. */
   reads: Taint;
+  /** The body raises somewhere (a dependency that can reject a request). */
+  raises: boolean;
   dynamo: DynamoCall[];
   checks: Check[];
   /** `X.Table(name)` inside the function, with what flows into the name. */

@@ -213,7 +213,7 @@ export class RouteModel {
       const dep = dependencyTarget(marker);
       if (dep) {
         gate(marker, dep);
-        const found = this.authOf(dep, m);
+        const found = this.authOf(dep, m, 0, fn.raises);
         auth.push(...found);
         return found.length ? { k: 'identity', text: p.name, style: found[0].style } : { k: 'none' };
       }
@@ -247,9 +247,9 @@ export class RouteModel {
   }
 
   /** What credential a dependency reads, following dependencies of dependencies. */
-  authOf(target: Expr, module: ModuleModel, depth = 0): { style: AuthStyle; via: string }[] {
+  authOf(target: Expr, module: ModuleModel, depth = 0, rejects = true): { style: AuthStyle; via: string }[] {
     if (depth > 5) return [];
-    const key = `${module.module}:${target.text ?? ''}:${depth}`;
+    const key = `${module.module}:${target.text ?? ''}:${depth}:${rejects}`;
     const memo = this.authMemo.get(key);
     if (memo) return memo;
     this.authMemo.set(key, []);
@@ -259,12 +259,15 @@ export class RouteModel {
     const ctor = def?.expr.k === 'call' ? def.expr.fn : target.k === 'call' ? target.fn : target;
     const q = this.resolver.qualify(ctor, def?.module ?? module) ?? ctor.text ?? '';
     const cls = q.split('.').at(-1) ?? '';
-    if (cls in AUTH_SCHEMES && (/fastapi|cloudauth|security/.test(q) || !q.includes('.'))) out.push({ style: AUTH_SCHEMES[cls], via: `${cls} (${(def?.module ?? module).file})` });
+    // auto_error=False: the scheme lets requests without credentials through; only a dependency that raises rejects them
+    const lenient = def?.expr.k === 'call' && def.expr.kwargs.auto_error?.k === 'bool' && !def.expr.kwargs.auto_error.v;
+    if (cls in AUTH_SCHEMES && (/fastapi|cloudauth|security/.test(q) || !q.includes('.')) && (!lenient || rejects))
+      out.push({ style: AUTH_SCHEMES[cls], via: `${cls} (${(def?.module ?? module).file})` });
     const f = this.resolver.functionOf(target, module);
     if (f) {
       for (const p of f.fn.params) {
         const dep = dependencyTarget(p.default);
-        if (dep) out.push(...this.authOf(dep, f.module, depth + 1));
+        if (dep) out.push(...this.authOf(dep, f.module, depth + 1, f.fn.raises));
         const d = p.default?.k === 'call' && p.default.fn.k === 'name' ? p.default.fn.id : '';
         if (d === 'Cookie') out.push({ style: 'cookie', via: `Cookie parameter ${p.name} of ${f.fn.name}() (${f.module.file})` });
         if (d === 'Header' && /authorization|token|api_key/i.test(p.name)) out.push({ style: 'bearer', via: `${p.name} header of ${f.fn.name}() (${f.module.file})` });
