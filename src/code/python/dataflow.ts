@@ -9,10 +9,17 @@ import type { Resolver } from './resolve.ts';
 import type { Handler, ParamRole } from './routes.ts';
 
 export type Label =
-  | { k: 'request'; origin: 'path' | 'query' | 'body' | 'header' | 'cookie' | 'event'; name: string }
+  /** `path` is what was taken on a whole body model (`body.password` → ["password"]); `model` names its class. */
+  | { k: 'request'; origin: 'path' | 'query' | 'body' | 'header' | 'cookie' | 'event'; name: string; path?: string[]; model?: string }
   | { k: 'identity'; text: string }
-  | { k: 'item'; id: string }
-  | { k: 'unverified'; line: number };
+  /** A DynamoDB result, with the access path taken on it: [] the response, ["Item"] the item, ["Item", "email"] one attribute. */
+  | { k: 'item'; id: string; path: string[] }
+  | { k: 'unverified'; line: number }
+  /** An exception (or traceback) caught in function `fn` (`file:name`) at `line`, with the path taken on it. */
+  | { k: 'exc'; fn: string; line: number; types: string[]; path: string[] }
+  /** The Lambda event, whole or a part that is no request input (`[]`, `["requestContext", "requestId"]`). */
+  | { k: 'event'; path: string[] }
+  | { k: 'hashed'; strong: boolean; algo: string; file: string; line: number };
 
 export interface Access {
   id: string;
@@ -51,16 +58,16 @@ function eventLabel(path: string[]): Label | undefined {
   return undefined;
 }
 
-function roleLabel(role: ParamRole | undefined, path: string[], paramName: string): Label | undefined {
+function roleLabel(role: ParamRole | undefined, path: string[], paramName: string, annotation?: string): Label | undefined {
   switch (role?.k) {
     case 'request':
       return { k: 'request', origin: role.origin, name: role.name };
     case 'body-model':
-      return { k: 'request', origin: 'body', name: path[0] ?? role.name };
+      return { k: 'request', origin: 'body', name: path[0] ?? role.name, path, model: annotation };
     case 'identity':
       return { k: 'identity', text: [paramName, ...path].join('.') };
     case 'event':
-      return eventLabel(path);
+      return eventLabel(path) ?? { k: 'event', path };
     case 'request-object': {
       const [head, name = '*'] = path;
       if (head === 'path_params') return { k: 'request', origin: 'path', name };
@@ -78,7 +85,42 @@ function roleLabel(role: ParamRole | undefined, path: string[], paramName: strin
 }
 
 export function labelKey(l: Label): string {
-  return l.k === 'request' ? `r:${l.origin}:${l.name}` : l.k === 'identity' ? `i:${l.text}` : l.k === 'item' ? `d:${l.id}` : `u:${l.line}`;
+  switch (l.k) {
+    case 'request':
+      return `r:${l.origin}:${l.name}:${l.path?.join('.') ?? ''}`;
+    case 'identity':
+      return `i:${l.text}`;
+    case 'item':
+      return `d:${l.id}:${l.path.join('.')}`;
+    case 'unverified':
+      return `u:${l.line}`;
+    case 'exc':
+      return `e:${l.fn}:${l.line}:${l.path.join('.')}`;
+    case 'event':
+      return `v:${l.path.join('.')}`;
+    case 'hashed':
+      return `h:${l.file}:${l.line}`;
+  }
+}
+
+/** A label with a further access path taken on it (a callee reading `event["pathParameters"]` of the event it was passed). */
+function withPath(l: Label, path: string[]): Label {
+  if (!path.length) return l;
+  switch (l.k) {
+    case 'event': {
+      const full = [...l.path, ...path];
+      return eventLabel(full) ?? { k: 'event', path: full };
+    }
+    case 'item':
+    case 'exc':
+      return { ...l, path: [...l.path, ...path] };
+    case 'request':
+      return l.path ? { ...l, name: l.path.length ? l.name : path[0], path: [...l.path, ...path] } : l.name === '*' ? { ...l, name: path[0] } : l;
+    case 'identity':
+      return { k: 'identity', text: `${l.text}.${path.join('.')}` };
+    default:
+      return l;
+  }
 }
 
 function uniq(labels: Label[]): Label[] {
@@ -103,12 +145,12 @@ export class DataFlow {
   private param(atom: Atom & { k: 'param' }, f: Frame): Label[] {
     const p = f.fn.params[atom.i];
     if (f.roles) {
-      const l = roleLabel(f.roles[atom.i], atom.path, p?.name ?? `arg${atom.i}`);
+      const l = roleLabel(f.roles[atom.i], atom.path, p?.name ?? `arg${atom.i}`, p?.annotation);
       return l ? [l] : [];
     }
     const bound = f.args?.[atom.i] ?? (p && f.kwargs?.[p.name]) ?? [];
     // a path taken on a request value stays that value (body["x"] of a body param is body input)
-    return bound;
+    return atom.path.length ? bound.map((l) => withPath(l, atom.path)) : bound;
   }
 
   labels(t: Taint, f: Frame): Label[] {
@@ -117,8 +159,11 @@ export class DataFlow {
       if (a.k === 'param') out.push(...this.param(a, f));
       else if (a.k === 'dyn') {
         const d = f.fn.dynamo[a.call];
-        if (d) out.push({ k: 'item', id: accessId(f.module, d) });
+        if (d) out.push({ k: 'item', id: accessId(f.module, d), path: a.path ?? [] });
       } else if (a.k === 'unverified') out.push({ k: 'unverified', line: a.line });
+      else if (a.k === 'exc') out.push({ k: 'exc', fn: `${f.module.file}:${f.fn.name}`, line: a.line, types: a.types, path: a.path });
+      else if (a.k === 'claims') out.push({ k: 'identity', text: ['token claims', ...a.path].join('.') });
+      else if (a.k === 'hashed') out.push({ k: 'hashed', strong: a.strong, algo: a.algo, file: f.module.file, line: a.line });
       else out.push(...this.callResult(a, f));
     }
     return uniq(out);
@@ -131,6 +176,8 @@ export class DataFlow {
     if (target && f.depth < MAX_DEPTH) {
       return this.labels(target.fn.returns, { module: target.module, fn: target.fn, args, kwargs, depth: f.depth + 1 });
     }
+    // a project model class built from a value keeps only its declared fields: PublicProfile(**item), Model.model_validate(item)
+    if (this.resolver.isProjectClass(a.fn.replace(/\.(model_validate|parse_obj|from_orm|model_construct)$/, ''), f.module)) return [];
     // unknown or external call: what goes in comes out (str(), int(), f"…".format, hashlib …)
     return uniq([...args.flat(), ...Object.values(kwargs).flat()]);
   }
@@ -160,6 +207,17 @@ export class DataFlow {
       out.push(...this.accessesOf(frame, `${target.fn.name}() in ${target.module.file}`));
     }
     return out;
+  }
+
+  /** Labels of a taint seen from inside a function, with its parameters' roles (a handler's, or read off the signature). */
+  labelsIn(t: Taint, module: ModuleModel, fn: FunctionSummary, roles: ParamRole[]): Label[] {
+    return this.labels(t, { module, fn, roles, depth: 0 });
+  }
+
+  /** Labels of what a DynamoDB call writes, attribute by attribute. */
+  writesOf(module: ModuleModel, fn: FunctionSummary, call: DynamoCall, roles: ParamRole[]): { attr: string; labels: Label[] }[] {
+    const f: Frame = { module, fn, roles, depth: 0 };
+    return (call.writes ?? []).map((w) => ({ attr: w.attr, labels: this.labels(w.taint, f) }));
   }
 
   facts(h: Handler): HandlerFacts {

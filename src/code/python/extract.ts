@@ -180,6 +180,9 @@ function resolveRelative(fromModule: string, isPackage: boolean, dots: number, r
   return [...base, ...(rest ? rest.split('.') : [])].filter(Boolean).join('.');
 }
 
+/** `    name: type` lines of a class body. */
+const FIELD_LINE = /^[ \t]+([A-Za-z_]\w*)[ \t]*:[ \t]*[^=\s]/gm;
+
 /** Tokens that show which ambient credentials a module reads (see platform facts §7.2). */
 const AUTH_TOKENS =
   /\b(?:APIKeyCookie|SessionMiddleware|set_cookie|HTTPBearer|OAuth2PasswordBearer|OAuth2AuthorizationCodeBearer|APIKeyHeader|CognitoCurrentUser)\b|\.cookies\b|\bCookie\(|["'](?:cookie|Cookie|authorization|Authorization)["']/g;
@@ -438,11 +441,15 @@ class ModuleExtractor {
       bases: supers ? supers.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument').map(toExpr) : [],
       fields: {},
       required: [],
+      fieldNames: [],
       line: def.startPosition.row + 1,
     };
+    // field names from the text (one read of the body): what an item written from this model holds
+    const bodyText = body.text;
+    for (const m of bodyText.matchAll(FIELD_LINE)) cls.fieldNames.push(m[1]);
     // field values matter for settings-like classes (BaseSettings, config objects); data models keep only methods
     const settingsLike = /settings|config/i.test(name) || /Settings|Config/.test(supers?.text ?? '');
-    if (!settingsLike && !body.text.includes('def ')) {
+    if (!settingsLike && !bodyText.includes('def ')) {
       this.model.classes[name] = cls; // a plain data model: its fields do not matter here
       return;
     }

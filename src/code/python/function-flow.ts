@@ -10,7 +10,7 @@
  * mutated later, closures, generators, class attributes.
  */
 import type { Node } from 'web-tree-sitter';
-import type { Atom, Check, DynamoCall, Expr, FunctionSummary, KeyPart, ParamInfo, Taint } from './ir.ts';
+import type { Atom, Check, DynamoCall, Expr, FunctionSummary, KeyPart, LogSite, ParamInfo, ResponseSite, Taint, WriteSite } from './ir.ts';
 import { locOf, stringLiteral, toExpr, type Lines } from './extract.ts';
 
 export const DYNAMO_OPS = new Set([
@@ -46,7 +46,7 @@ function union(...ts: Taint[]): Taint {
   const seen = new Set<string>();
   for (const t of ts) {
     for (const a of t) {
-      const key = a.k === 'param' ? `p${a.i}:${a.path.join('.')}` : a.k === 'dyn' ? `d${a.call}` : a.k === 'unverified' ? `u${a.line}` : `c${a.id}`;
+      const key = atomKey(a);
       if (seen.has(key) || out.length >= MAX_ATOMS) continue;
       seen.add(key);
       out.push(a);
@@ -55,9 +55,38 @@ function union(...ts: Taint[]): Taint {
   return out;
 }
 
+function atomKey(a: Atom): string {
+  switch (a.k) {
+    case 'param':
+      return `p${a.i}:${a.path.join('.')}`;
+    case 'dyn':
+      return `d${a.call}:${a.path?.join('.') ?? ''}`;
+    case 'unverified':
+      return `u${a.line}`;
+    case 'exc':
+      return `e${a.line}:${a.path.join('.')}`;
+    case 'claims':
+      return `j${a.line}:${a.path.join('.')}`;
+    case 'hashed':
+      return `h${a.line}`;
+    default:
+      return `c${a.id}`;
+  }
+}
+
+/** An access path step taken on a value: `x.attr`, `x["key"]`, `x.get("key")`. */
 function extend(t: Taint, step: string): Taint {
   if (!t.length) return t;
-  return t.map((a) => (a.k === 'param' && a.path.length < MAX_PATH ? { ...a, path: [...a.path, step] } : a));
+  return t.map((a) => {
+    if (a.k === 'param' || a.k === 'exc' || a.k === 'claims') return a.path.length < MAX_PATH ? { ...a, path: [...a.path, step] } : a;
+    if (a.k === 'dyn') return (a.path?.length ?? 0) < MAX_PATH ? { ...a, path: [...(a.path ?? []), step] } : a;
+    return a;
+  });
+}
+
+/** Does an atom of kind `k` flow in, directly or through a call's arguments? */
+function mentions(t: Taint, k: Atom['k'], depth = 0): boolean {
+  return t.some((a) => a.k === k || (a.k === 'call' && depth < 4 && (a.args.some((x) => mentions(x, k, depth + 1)) || Object.values(a.kwargs).some((x) => mentions(x, k, depth + 1)))));
 }
 
 const literal = stringLiteral;
@@ -110,6 +139,14 @@ class FunctionAnalyzer {
   readonly calls: FunctionSummary['calls'] = [];
   private readonly calleeText = new Set<string>();
   returns: Taint = [];
+  readonly responses: ResponseSite[] = [];
+  readonly logs: LogSite[] = [];
+  readonly writes: WriteSite[] = [];
+  /** Dict displays assigned to a name (`item = {...}`), and `item["k"] = v` writes: what a put_item(Item=item) holds. */
+  private readonly dicts = new Map<string, Node[]>();
+  private readonly subscriptWrites = new Map<string, { attr: string; value: Node }[]>();
+  /** Names bound to files opened for writing: `with open(p, "w") as f`. */
+  private readonly files = new Map<string, Expr>();
   /** Values read into variables that look like the caller's identity (claims, request.state, authorizer). */
   reads: Taint = [];
   raises = false;
@@ -225,6 +262,15 @@ class FunctionAnalyzer {
       if (!this.unverified.some((u) => u.loc.line === loc.line && u.loc.col === loc.col)) this.unverified.push({ loc, snippet: this.lines.at(loc.line), how, usedIn: [] });
       return [{ k: 'unverified', line: loc.line }];
     }
+    const line = node.startPosition.row + 1;
+    // the traceback text of the exception being handled
+    if (TRACEBACK.test(fnText)) return [{ k: 'exc', line, types: ['traceback'], path: [] }];
+    // a verified token's claims
+    if (/(^|\.)decode$/.test(fnText) && /jwt|jose/i.test(fnText)) return [{ k: 'claims', line, path: [] }];
+    // hashes and encryption replace what went in
+    if (STRONG_HASH.test(fnText)) return [{ k: 'hashed', strong: true, algo: fnText, line }];
+    const weak = WEAK_HASH.exec(fnText);
+    if (weak) return [{ k: 'hashed', strong: false, algo: weak[1], line }];
 
     if (fn.type === 'attribute') {
       const method = fn.childForFieldName('attribute')?.text ?? '';
@@ -296,6 +342,7 @@ class FunctionAnalyzer {
       if (v) conditionTaint = union(conditionTaint, ...v.descendantsOfType('call').map((c) => (c ? this.argsTaint(c, env) : [])));
       if (v && v.type === 'string' && kw.ExpressionAttributeValues) conditionTaint = union(conditionTaint, this.taint(kw.ExpressionAttributeValues, env));
     }
+    const writes = op === 'put_item' || op === 'update_item' ? this.writtenAttributes(op, kw, env) : undefined;
     const loc = locOf(node);
     this.dynamo.push({
       op,
@@ -308,10 +355,55 @@ class FunctionAnalyzer {
       projection: !!kw.ProjectionExpression || !!kw.AttributesToGet,
       selectCount: /COUNT/.test(kw.Select?.text ?? ''),
       paginator,
+      ...(writes ? { writes } : {}),
       loc,
       snippet: this.lines.at(loc.line),
     });
     return [{ k: 'dyn', call: this.dynamo.length - 1 }];
+  }
+
+  /** The attributes a put_item / update_item writes, with what flows into each. */
+  private writtenAttributes(op: string, kw: Record<string, Node>, env: Env): KeyPart[] {
+    const out: KeyPart[] = [];
+    const pairs = (d: Node): void => {
+      for (const p of d.namedChildren) {
+        if (p?.type !== 'pair') continue;
+        const attr = literal(p.childForFieldName('key'));
+        const v = p.childForFieldName('value');
+        const typed = v?.type === 'dictionary' && v.namedChildren.length === 1 ? v.namedChildren[0]?.childForFieldName('value') ?? v : v;
+        if (attr) out.push({ attr, taint: this.taint(typed, env) });
+      }
+    };
+    if (op === 'put_item') {
+      const item = kw.Item;
+      if (item?.type === 'dictionary') pairs(item);
+      else if (item?.type === 'identifier' && this.dicts.has(item.text)) {
+        for (const d of this.dicts.get(item.text)!) pairs(d);
+        for (const s of this.subscriptWrites.get(item.text) ?? []) out.push({ attr: s.attr, taint: this.taint(s.value, env) });
+      } else if (item) out.push({ attr: '*', taint: this.taint(item, env) });
+      return out;
+    }
+    // update_item: SET a = :v, b = if_not_exists(b, :w)
+    const text = literal(kw.UpdateExpression ?? null);
+    if (!text) return out;
+    const names = new Map<string, string>();
+    for (const p of kw.ExpressionAttributeNames?.type === 'dictionary' ? kw.ExpressionAttributeNames.namedChildren : []) {
+      const k = p?.type === 'pair' ? literal(p.childForFieldName('key')) : undefined;
+      const v = p?.type === 'pair' ? literal(p.childForFieldName('value')) : undefined;
+      if (k && v) names.set(k, v);
+    }
+    const values = new Map<string, Node>();
+    for (const p of kw.ExpressionAttributeValues?.type === 'dictionary' ? kw.ExpressionAttributeValues.namedChildren : []) {
+      const k = p?.type === 'pair' ? literal(p.childForFieldName('key')) : undefined;
+      const v = p?.type === 'pair' ? p.childForFieldName('value') : null;
+      if (k && v) values.set(k, v.type === 'dictionary' && v.namedChildren.length === 1 ? v.namedChildren[0]?.childForFieldName('value') ?? v : v);
+    }
+    for (const m of text.matchAll(/(#?\w+)\s*=\s*(?:(?:if_not_exists|list_append)\([^)]*?(:\w+)[^)]*\)|(:\w+))/g)) {
+      const attr = names.get(m[1]) ?? m[1];
+      const v = values.get(m[2] ?? m[3]);
+      out.push({ attr, taint: v ? this.taint(v, env) : [] });
+    }
+    return out;
   }
 
   private argsTaint(call: Node, env: Env): Taint {
@@ -401,21 +493,36 @@ class FunctionAnalyzer {
           const e = st.namedChildren[0];
           if (e?.type === 'assignment') {
             const right = e.childForFieldName('right');
+            const left = e.childForFieldName('left');
             const value = this.lazy(right, env);
-            this.assign(e.childForFieldName('left'), value, env);
-            if (right && RELEVANT.test(right.text)) this.pending.push(value);
-            else if (right && IDENTITY_HINT.test(right.text)) this.pending.push(() => (this.reads = union(this.reads, value())));
+            this.assign(left, value, env);
+            if (left?.type === 'identifier' && right?.type === 'dictionary') this.dicts.set(left.text, [...(this.dicts.get(left.text) ?? []), right]);
+            else if (left?.type === 'subscript' && right) this.subscriptWrite(left, right);
+            const rightText = right?.text ?? '';
+            if (left?.type === 'identifier' && right?.type === 'call' && OPEN_CALL.test(rightText)) this.openFile(left.text, right);
+            if (right && RELEVANT.test(rightText)) this.pending.push(value);
+            else if (right && IDENTITY_HINT.test(rightText)) this.pending.push(() => (this.reads = union(this.reads, value())));
           } else if (e?.type === 'augmented_assignment') {
             const left = e.childForFieldName('left');
             if (left?.type === 'identifier') env.define(left.text, this.lazy(e.childForFieldName('right'), env));
+          } else if (e && this.logCall(e, env)) {
+            // logger.info("…", event): what flows into a log line
+          } else if (e && this.writeCall(e, env)) {
+            // f.write(x), json.dump(x, f), s3.put_object(Body=x, ACL="public-read")
           } else if (e && this.mutation(e, env)) {
             // items.append(x) / items.extend(page["Items"]) / result.update(item): x flows into items
           } else if (e && this.worthEvaluating(e)) this.pending.push(this.lazy(e, env));
           break;
         }
         case 'return_statement': {
-          const value = this.lazy(st.namedChildren[0] ?? null, env);
-          this.pending.push(() => (this.returns = union(this.returns, value())));
+          const node = st.namedChildren[0] ?? null;
+          const value = this.lazy(node, env);
+          const line = st.startPosition.row + 1;
+          this.pending.push(() => {
+            const t = value();
+            this.returns = union(this.returns, t);
+            if (mentions(t, 'exc')) this.responses.push({ line, kind: 'return', builds: BUILDS_RESPONSE.test(node?.text ?? ''), taint: t });
+          });
           break;
         }
         case 'assert_statement': {
@@ -460,7 +567,11 @@ class FunctionAnalyzer {
         case 'with_statement':
           for (const item of st.descendantsOfType('with_item')) {
             const v = item?.childForFieldName('value');
-            if (v?.type === 'as_pattern') this.assign(v.childForFieldName('alias')?.namedChildren[0] ?? null, this.lazy(v.namedChildren[0] ?? null, env), env);
+            if (v?.type !== 'as_pattern') continue;
+            const alias = v.childForFieldName('alias')?.namedChildren[0] ?? null;
+            const opened = v.namedChildren[0] ?? null;
+            this.assign(alias, this.lazy(opened, env), env);
+            if (alias?.type === 'identifier' && opened?.type === 'call' && OPEN_CALL.test(opened.text)) this.openFile(alias.text, opened);
           }
           this.block(st.childForFieldName('body'), env);
           break;
@@ -468,6 +579,7 @@ class FunctionAnalyzer {
           for (const c of st.namedChildren) {
             if (c?.type === 'block') this.block(c, env);
             else if (c?.type === 'except_clause' || c?.type === 'else_clause' || c?.type === 'finally_clause') {
+              if (c.type === 'except_clause') this.exceptAlias(c, env);
               this.block(c.namedChildren.find((x) => x?.type === 'block') ?? null, env);
             }
           }
@@ -475,13 +587,113 @@ class FunctionAnalyzer {
         case 'block':
           this.block(st, env);
           break;
-        case 'raise_statement':
+        case 'raise_statement': {
           this.raises = true;
+          // raise HTTPException(status_code=500, detail=str(e)): the detail is the response body
+          const call = st.namedChildren[0];
+          if (call?.type === 'call' && /HTTPException$|WebSocketException$/.test(call.childForFieldName('function')?.text ?? '')) {
+            const line = st.startPosition.row + 1;
+            this.pending.push(() => {
+              const t = this.argsTaint(call, env);
+              if (mentions(t, 'exc')) this.responses.push({ line, kind: 'raise', builds: true, taint: t });
+            });
+          }
           break;
+        }
         default:
           break;
       }
     }
+  }
+
+  /** `except (ClientError, ValueError) as e:` binds e to the caught exception. */
+  private exceptAlias(clause: Node, env: Env): void {
+    const v = clause.childForFieldName('value');
+    if (v?.type !== 'as_pattern') return;
+    const alias = v.childForFieldName('alias')?.namedChildren[0];
+    const caught = v.namedChildren[0];
+    if (alias?.type !== 'identifier' || !caught) return;
+    const types = caught.type === 'tuple' ? caught.namedChildren.map((t) => t?.text ?? '?') : [caught.text];
+    const line = clause.startPosition.row + 1;
+    env.define(alias.text, () => [{ k: 'exc', line, types, path: [] }]);
+  }
+
+  /** `item["password"] = x` adds an attribute to the dict item (what put_item(Item=item) then writes). */
+  private subscriptWrite(left: Node, right: Node): void {
+    const obj = left.childForFieldName('value');
+    const attr = literal(left.childForFieldName('subscript'));
+    if (obj?.type !== 'identifier' || !attr) return;
+    this.subscriptWrites.set(obj.text, [...(this.subscriptWrites.get(obj.text) ?? []), { attr, value: right }]);
+  }
+
+  /** `open(path, "w")` (also append/exclusive modes) bound to a name. */
+  private openFile(name: string, call: Node): void {
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+    const mode = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'mode')?.childForFieldName('value') ?? args[1];
+    if (!/[wax]/.test(literal(mode ?? null) ?? '')) return;
+    const path = args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined;
+    this.files.set(name, toExpr(path ?? null, 1));
+  }
+
+  /** A logging or print call whose arguments may carry something sensitive: recorded with what flows in. */
+  private logCall(e: Node, env: Env): boolean {
+    const call = e.type === 'await' ? e.namedChildren[0] : e;
+    if (call?.type !== 'call') return false;
+    const fnText = call.childForFieldName('function')?.text ?? '';
+    if (!LOG_FN.test(fnText)) return false;
+    const args = call.childForFieldName('arguments');
+    if (!args || !LOG_HINT.test(args.text)) return true;
+    const line = call.startPosition.row + 1;
+    this.pending.push(() => {
+      const t = this.taint(args, env);
+      if (t.length) this.logs.push({ line, call: fnText, taint: t, snippet: this.lines.at(line) });
+    });
+    return true;
+  }
+
+  /** Writes to files and S3 objects: `f.write(x)`, `json.dump(x, f)`, `Path(p).write_text(x)`, `s3.put_object(Body=x, ACL=…)`. */
+  private writeCall(e: Node, env: Env): boolean {
+    if (e.type !== 'call') return false;
+    const fn = e.childForFieldName('function');
+    if (fn?.type !== 'attribute') return false;
+    const method = fn.childForFieldName('attribute')?.text ?? '';
+    if (!WRITE_METHODS.has(method)) return false;
+    const obj = fn.childForFieldName('object');
+    const args = e.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
+    const kw = (name: string): Node | undefined => args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+    const positional = args.filter((a) => a.type !== 'keyword_argument');
+    const line = e.startPosition.row + 1;
+    const site = (kind: WriteSite['kind'], target: Expr | undefined, data: Node | undefined, acl?: string): true => {
+      this.pending.push(() => this.writes.push({ line, kind, target, acl, taint: data ? this.taint(data, env) : [], snippet: this.lines.at(line) }));
+      return true;
+    };
+    if (method === 'write' || method === 'writelines') {
+      if (obj?.type === 'identifier' && this.files.has(obj.text)) return site('file', this.files.get(obj.text), positional[0]);
+      // open(path, "w").write(x)
+      if (obj?.type === 'call' && OPEN_CALL.test(obj.text)) {
+        this.openFile('\u0000inline', obj);
+        const target = this.files.get('\u0000inline');
+        this.files.delete('\u0000inline');
+        return target ? site('file', target, positional[0]) : false;
+      }
+      return false;
+    }
+    if (method === 'dump') {
+      // json.dump(x, f) / yaml.dump(x, f) / pickle.dump(x, f)
+      const f = positional[1] ?? kw('fp');
+      if (f?.type === 'identifier' && this.files.has(f.text)) return site('file', this.files.get(f.text), positional[0]);
+      return false;
+    }
+    if (method === 'write_text' || method === 'write_bytes') {
+      // Path("/tmp/x.json").write_text(…) or p.write_text(…)
+      const target = obj?.type === 'call' ? toExpr(obj.childForFieldName('arguments')?.namedChildren[0] ?? null, 1) : toExpr(obj ?? null, 1);
+      return site('file', target, positional[0]);
+    }
+    if (method === 'put_object') return site('s3', toExpr(kw('Key') ?? null, 1), kw('Body'), literal(kw('ACL') ?? null));
+    // upload_file(Filename, Bucket, Key, ExtraArgs={"ACL": "public-read"})
+    const extra = kw('ExtraArgs');
+    const acl = extra?.type === 'dictionary' ? /["']ACL["']\s*:\s*["']([\w-]+)["']/.exec(extra.text)?.[1] : undefined;
+    return site('s3', toExpr(kw('Key') ?? positional[2] ?? null, 1), kw('Filename') ?? kw('Fileobj') ?? positional[0], acl);
   }
 
   /** `xs.append(v)`, `xs.extend(v)`, `d.update(v)`, `d[k] = v` style mutations define the container. */
@@ -587,16 +799,27 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
   const ps = params(fn);
   const a = new FunctionAnalyzer(lines, externalNames);
   const env = new Env();
-  ps.forEach((p, i) => env.define(p.name, () => [{ k: 'param', i, path: [] }]));
+  const line = fn.startPosition.row + 1;
+  // a parameter that holds an exception (`def respond_error(e: Exception)`, an exception handler's `exc`) is one
+  ps.forEach((p, i) => env.define(p.name, () => (exceptionParam(p) ? [{ k: 'exc', line, types: [p.annotation ?? 'Exception'], path: [] }] : [{ k: 'param', i, path: [] }])));
   a.block(fn.childForFieldName('body'), env);
   a.finish();
   a.usesOfUnverified();
   const name = fn.childForFieldName('name')?.text ?? '?';
+  const decoText = decorators.map((d) => ({ d, text: d.text }));
+  const routes = decoText.filter((d) => ROUTE_DECORATOR.test(d.text));
+  // aws-lambda-powertools logs the whole event with log_event=True
+  for (const { d, text } of decoText) {
+    if (/inject_lambda_context\([^)]*log_event\s*=\s*True/.test(text)) {
+      const at = d.startPosition.row + 1;
+      a.logs.push({ line: at, call: 'inject_lambda_context(log_event=True)', taint: [{ k: 'param', i: 0, path: [] }], snippet: lines.at(at) });
+    }
+  }
   return {
     name: qualifier ? `${qualifier}.${name}` : name,
-    line: fn.startPosition.row + 1,
+    line,
     params: ps,
-    decorators: decorators.filter((d) => ROUTE_DECORATOR.test(d.text)).map(routeDecorator),
+    decorators: routes.map((d) => routeDecorator(d.d)),
     lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),
     returns: a.returns,
     reads: a.reads,
@@ -607,7 +830,19 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
     unverified: a.unverified,
     callees: a.callees,
     calls: a.calls,
+    responses: a.responses,
+    logs: a.logs,
+    writes: a.writes,
+    returnType: fn.childForFieldName('return_type')?.text,
+    exceptionHandler: decoText.some((d) => /\.exception_handler\(/.test(d.text)),
+    responseModel: routes.some((d) => /\bresponse_model\s*=\s*(?!None\b)/.test(d.text)),
   };
+}
+
+/** Annotated as an exception type, or an unannotated `e` / `exc` / `err`. */
+function exceptionParam(p: ParamInfo): boolean {
+  if (p.annotation) return /^([\w.]*\.)?(\w*Exception|\w*Error)$/.test(p.annotation);
+  return /^(e|ex|exc|err|error|exception)$/.test(p.name);
 }
 
 function unverifiedReason(call: Node, fnText = call.childForFieldName('function')?.text ?? ''): string | undefined {
@@ -646,7 +881,20 @@ const BUILTINS = new Set(
 export const LIBRARY_MODULES =
   /^(os|sys|json|re|time|datetime|decimal|uuid|typing|logging|hashlib|hmac|base64|secrets|math|random|collections|functools|itertools|dataclasses|enum|pathlib|urllib|http|asyncio|contextlib|traceback|copy|boto3|botocore|fastapi|starlette|pydantic|pydantic_settings|mangum|jwt|jose|requests|httpx|aws_lambda_powertools|structlog|uvicorn)(\.|$)/;
 const IDENTITY_HINT = /requestContext|authorizer|claims|\.state\.|current_user|aws\.event/;
+const TRACEBACK = /(^|\.)(format_exc|format_exception|format_tb|format_exception_only|exc_info)$/;
+/** Password hashing, key derivation and encryption: what comes out no longer discloses what went in. */
+const STRONG_HASH = /(^|\.)(hashpw|kdf|pbkdf2_hmac|scrypt|hash_password|make_password|generate_password_hash|encrypt|seal)$|^(bcrypt|argon2|nacl)\.|(context|hasher|crypt|argon\w*|ph|passlib\w*)\.hash$/i;
+/** Fast digests: fine for checksums, not for passwords. */
+const WEAK_HASH = /^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\d+|blake2[bs]|new)$/;
+const LOG_FN = /^(print|pprint|(?:[\w.]*\.)?(?:log|logger|logging|_logger|_log|LOGGER|LOG|audit|structlog\.get_logger\(\))\.(?:debug|info|warning|warn|error|exception|critical|fatal|log|msg))$/;
+/** Arguments worth following into a log line: the event, headers, credentials, claims, items and bodies. */
+const LOG_HINT = /event|header|author|cookie|token|claim|passw|secret|credential|api_?key|item|body|user|record|payload|session|card|request|profile/i;
+const OPEN_CALL = /^(io\.)?open\(/;
+const WRITE_METHODS = new Set(['write', 'writelines', 'dump', 'write_text', 'write_bytes', 'put_object', 'upload_file', 'upload_fileobj']);
+/** A returned expression that is a response in itself: a Lambda proxy dict, a Starlette response, an HTTPException. */
+const BUILDS_RESPONSE = /^\{[\s\S]*["']statusCode["']|^\w*(Response|HTTPException)\(/;
 const MUTATORS = /^(append|extend|update|add|insert|setdefault)$/;
 const PARAM_MARKER = /(^|\.)(Depends|Security|Query|Header|Cookie|Body|Path|Form|File)$/;
 const ROUTE_DECORATOR = /^@[\w.]+\.(get|post|put|patch|delete|head|options|api_route|route)\(/;
-const WORTH_SUMMARY = /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|execute_|paginate|decode|jwt|Depends|Security|\.state\.|aws\.event|authorizer|cookies|Table\(|claims|token/;
+const WORTH_SUMMARY =
+  /get_item|query|scan|put_item|update_item|delete_item|batch_|transact_|execute_|paginate|decode|jwt|Depends|Security|\.state\.|aws\.event|authorizer|cookies|Table\(|claims|token|except\b[^:\n]*\bas\b|format_exc|statusCode|Response\(|HTTPException|Exception\b|Error\b|\b(?:print|info|debug|warning|error|exception|critical)\(|open\(|write_text|write_bytes|put_object|upload_file|hashlib|hashpw|password/;

@@ -40,6 +40,8 @@ export interface ClassModel {
   fields: Record<string, Expr>;
   /** Fields declared without a default (pydantic: required). */
   required: string[];
+  /** Every annotated field name, defaults or not (data models too). */
+  fieldNames: string[];
   /** `model_config = SettingsConfigDict(env_prefix=...)` or `class Config: env_prefix = ...`. */
   envPrefix?: string;
   line: number;
@@ -99,8 +101,14 @@ export interface HeaderSink {
 export type Atom =
   | { k: 'param'; i: number; path: string[] }
   | { k: 'call'; id: number; fn: string; args: Taint[]; kwargs: Record<string, Taint> }
-  | { k: 'dyn'; call: number }
-  | { k: 'unverified'; line: number };
+  | { k: 'dyn'; call: number; path?: string[] }
+  | { k: 'unverified'; line: number }
+  /** An exception object (or its traceback text) caught at `line`: `except ClientError as e`, `traceback.format_exc()`. */
+  | { k: 'exc'; line: number; types: string[]; path: string[] }
+  /** The claims of a verified token: `jwt.decode(token, key, algorithms=[…])`. */
+  | { k: 'claims'; line: number; path: string[] }
+  /** What a hash or encryption call returned: strong (bcrypt, argon2, scrypt, PBKDF2, KMS) or a fast digest. */
+  | { k: 'hashed'; strong: boolean; algo: string; line: number };
 export type Taint = Atom[];
 
 export interface KeyPart {
@@ -123,7 +131,38 @@ export interface DynamoCall {
   projection: boolean;
   selectCount: boolean;
   paginator: boolean;
+  /** put_item / update_item: the attributes written and what flows into each (`*` for a whole item built elsewhere). */
+  writes?: KeyPart[];
   loc: Loc;
+  snippet: string;
+}
+
+/** A place a value leaves the function towards the client: a return, or a raised HTTPException. */
+export interface ResponseSite {
+  line: number;
+  kind: 'return' | 'raise';
+  /** The returned expression builds a response itself: a `statusCode` dict, `…Response(…)`, `HTTPException(…)`. */
+  builds: boolean;
+  taint: Taint;
+}
+
+/** A log or print call, with what flows into its arguments. */
+export interface LogSite {
+  line: number;
+  call: string;
+  taint: Taint;
+  snippet: string;
+}
+
+/** A write to a file or an S3 object: where to, and what flows into it. */
+export interface WriteSite {
+  line: number;
+  kind: 'file' | 's3';
+  /** The file path or the S3 key, as written. */
+  target?: Expr;
+  /** S3 canned ACL when given (`public-read`). */
+  acl?: string;
+  taint: Taint;
   snippet: string;
 }
 
@@ -165,6 +204,16 @@ export interface FunctionSummary {
   callees: string[];
   /** Calls to named functions with what flows into their arguments (for DynamoDB access in helpers). */
   calls: { fn: string; args: Taint[]; kwargs: Record<string, Taint>; line: number }[];
+  /** Returns and raised HTTPExceptions that carry exception text (only those). */
+  responses: ResponseSite[];
+  logs: LogSite[];
+  writes: WriteSite[];
+  /** `-> Model` as written. */
+  returnType?: string;
+  /** An `@app.exception_handler(…)` function: what it returns goes to the client. */
+  exceptionHandler: boolean;
+  /** A route decorator gives `response_model=` (FastAPI filters the returned fields through it). */
+  responseModel: boolean;
 }
 
 export interface Suppression {

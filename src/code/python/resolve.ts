@@ -138,6 +138,16 @@ export class Resolver {
     return idx;
   }
 
+  /** The project class an expression names (`PublicProfile`, `models.PublicProfile`). */
+  classOf(expr: Expr | string, module: ModuleModel): { module: ModuleModel; cls: ClassModel } | undefined {
+    const s = this.symbolOf(typeof expr === 'string' ? dotted(expr) : expr, { module }, 0);
+    return s?.k === 'class' ? { module: s.module, cls: s.cls } : undefined;
+  }
+
+  isProjectClass(expr: Expr | string, module: ModuleModel): boolean {
+    return this.classOf(expr, module) !== undefined;
+  }
+
   /** The module-level variable an expression names: its module, name and assigned expression. */
   definition(expr: Expr, module: ModuleModel): { module: ModuleModel; name: string; expr: Expr } | undefined {
     const s = this.symbolOf(expr, { module }, 0);
