@@ -41,6 +41,7 @@ export interface PythonProject {
   handlers: Handler[];
   /** Data-flow facts of a handler, computed once. */
   facts(h: Handler): HandlerFacts;
+  flow: DataFlow;
 }
 
 function appLabel(site: CorsSite): string {
@@ -92,7 +93,7 @@ export function buildPythonProject(modules: ModuleModel[], starletteFor: (file: 
     if (!f) memo.set(h, (f = flow.facts(h)));
     return f;
   };
-  return { modules, resolver, policies, ambient, starletteFor, handlers: routes.handlers, facts };
+  return { modules, resolver, policies, ambient, starletteFor, handlers: routes.handlers, facts, flow };
 }
 
 /** The dict display behind `**name`, when it is a module constant or a local. */

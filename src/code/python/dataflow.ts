@@ -129,7 +129,7 @@ function uniq(labels: Label[]): Label[] {
 }
 
 /** Resolution context: a function, the module it lives in, and what its parameters carry. */
-interface Frame {
+export interface Frame {
   module: ModuleModel;
   fn: FunctionSummary;
   /** Label sets bound to the parameters (callee frames), or roles (handler frame). */
@@ -207,6 +207,37 @@ export class DataFlow {
       out.push(...this.accessesOf(frame, `${target.fn.name}() in ${target.module.file}`));
     }
     return out;
+  }
+
+  /**
+   * The function itself and the project helpers it calls (two levels deep), each frame with the labels of
+   * its arguments bound: where a helper logs or writes what its caller passed in.
+   */
+  reachable(module: ModuleModel, fn: FunctionSummary, roles: ParamRole[]): Frame[] {
+    const out: Frame[] = [{ module, fn, roles, depth: 0 }];
+    for (let i = 0; i < out.length; i++) {
+      const f = out[i];
+      if (f.depth >= 2) continue;
+      for (const c of f.fn.calls) {
+        const target = this.resolver.functionOf(c.fn, f.module);
+        if (!target || target.fn === f.fn || out.length > 24) continue;
+        const t = target.fn;
+        if (!t.logs.length && !t.writes.length && !t.dynamo.some((d) => d.writes) && !t.calls.length) continue;
+        out.push({
+          module: target.module,
+          fn: t,
+          args: c.args.map((a) => this.labels(a, f)),
+          kwargs: Object.fromEntries(Object.entries(c.kwargs).map(([k, a]) => [k, this.labels(a, f)])),
+          depth: f.depth + 1,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Labels of a taint inside a frame that `reachable` returned. */
+  labelsAt(t: Taint, f: Frame): Label[] {
+    return this.labels(t, f);
   }
 
   /** Labels of a taint seen from inside a function, with its parameters' roles (a handler's, or read off the signature). */

@@ -105,6 +105,8 @@ class Env {
   constructor(private readonly overrides?: Map<string, Taint>, private readonly parent?: Env) {}
 
   define(name: string, value: () => Taint): void {
+    // a scope only shadows its own names: what is assigned inside it belongs to the function
+    if (this.parent) return this.parent.define(name, value);
     const list = this.defs.get(name) ?? [];
     list.push(value);
     this.defs.set(name, list);
@@ -124,7 +126,7 @@ class Env {
     return t;
   }
 
-  /** A scope for comprehension variables on top of this one. */
+  /** A scope for comprehension variables (or an `except … as e` name) on top of this one. */
   with(overrides: Map<string, Taint>): Env {
     return new Env(overrides, this);
   }
@@ -185,6 +187,9 @@ class FunctionAnalyzer {
       }
       case 'keyword_argument':
         return this.taint(node.childForFieldName('value'), env);
+      case 'dictionary_splat':
+      case 'list_splat':
+        return this.taint(node.namedChildren[0] ?? null, env);
       case 'argument_list':
       case 'concatenated_string':
       case 'binary_operator':
@@ -294,6 +299,11 @@ class FunctionAnalyzer {
         if (obj.length) return extend(obj, `${method}()`);
       }
       if (method === 'loads' && objNode?.text === 'json') return args[0] ?? [];
+      // body.model_dump(exclude={"password"}): the whole model but the excluded fields
+      if (obj.length && DUMP_METHODS.test(method) && kwNodes.exclude) {
+        const names = [...kwNodes.exclude.text.matchAll(/["'](\w+)["']/g)].map((m) => m[1]);
+        return extend(obj, `${method}!${names.join(',')}`);
+      }
       if (obj.length) return union(obj, ...args, ...Object.values(kwargs)); // str methods, format, …
     }
     // only named project functions are resolved later; builtins, library calls and anything else pass their arguments through
@@ -367,6 +377,8 @@ class FunctionAnalyzer {
     const out: KeyPart[] = [];
     const pairs = (d: Node): void => {
       for (const p of d.namedChildren) {
+        // {"user_id": sub, **body.model_dump()}
+        if (p?.type === 'dictionary_splat') out.push({ attr: '*', taint: this.taint(p.namedChildren[0] ?? null, env) });
         if (p?.type !== 'pair') continue;
         const attr = literal(p.childForFieldName('key'));
         const v = p.childForFieldName('value');
@@ -521,7 +533,7 @@ class FunctionAnalyzer {
           this.pending.push(() => {
             const t = value();
             this.returns = union(this.returns, t);
-            if (mentions(t, 'exc')) this.responses.push({ line, kind: 'return', builds: BUILDS_RESPONSE.test(node?.text ?? ''), taint: t });
+            if (mentions(t, 'exc') || mentions(t, 'dyn') || t.some((x) => x.k === 'call')) this.responses.push({ line, kind: 'return', builds: BUILDS_RESPONSE.test(node?.text ?? ''), taint: t, snippet: this.lines.at(line) });
           });
           break;
         }
@@ -579,8 +591,8 @@ class FunctionAnalyzer {
           for (const c of st.namedChildren) {
             if (c?.type === 'block') this.block(c, env);
             else if (c?.type === 'except_clause' || c?.type === 'else_clause' || c?.type === 'finally_clause') {
-              if (c.type === 'except_clause') this.exceptAlias(c, env);
-              this.block(c.namedChildren.find((x) => x?.type === 'block') ?? null, env);
+              const scope = c.type === 'except_clause' ? this.exceptScope(c, env) : env;
+              this.block(c.namedChildren.find((x) => x?.type === 'block') ?? null, scope);
             }
           }
           break;
@@ -595,7 +607,7 @@ class FunctionAnalyzer {
             const line = st.startPosition.row + 1;
             this.pending.push(() => {
               const t = this.argsTaint(call, env);
-              if (mentions(t, 'exc')) this.responses.push({ line, kind: 'raise', builds: true, taint: t });
+              if (mentions(t, 'exc')) this.responses.push({ line, kind: 'raise', builds: true, taint: t, snippet: this.lines.at(line) });
             });
           }
           break;
@@ -606,16 +618,16 @@ class FunctionAnalyzer {
     }
   }
 
-  /** `except (ClientError, ValueError) as e:` binds e to the caught exception. */
-  private exceptAlias(clause: Node, env: Env): void {
+  /** `except (ClientError, ValueError) as e:` binds e to the caught exception, inside that clause only. */
+  private exceptScope(clause: Node, env: Env): Env {
     const v = clause.childForFieldName('value');
-    if (v?.type !== 'as_pattern') return;
+    if (v?.type !== 'as_pattern') return env;
     const alias = v.childForFieldName('alias')?.namedChildren[0];
     const caught = v.namedChildren[0];
-    if (alias?.type !== 'identifier' || !caught) return;
+    if (alias?.type !== 'identifier' || !caught) return env;
     const types = caught.type === 'tuple' ? caught.namedChildren.map((t) => t?.text ?? '?') : [caught.text];
     const line = clause.startPosition.row + 1;
-    env.define(alias.text, () => [{ k: 'exc', line, types, path: [] }]);
+    return env.with(new Map([[alias.text, [{ k: 'exc', line, types, path: [] }]]]));
   }
 
   /** `item["password"] = x` adds an attribute to the dict item (what put_item(Item=item) then writes). */
@@ -644,9 +656,16 @@ class FunctionAnalyzer {
     const args = call.childForFieldName('arguments');
     if (!args || !LOG_HINT.test(args.text)) return true;
     const line = call.startPosition.row + 1;
+    // structlog / powertools style: log.info("sending", token=value) names what it logs
+    let named: string | undefined;
+    for (const a of args.namedChildren) {
+      if (a?.type !== 'keyword_argument') continue;
+      const name = a.childForFieldName('name')?.text ?? '';
+      if (CREDENTIAL_KW.test(name) && a.childForFieldName('value')?.type !== 'string') named = name;
+    }
     this.pending.push(() => {
       const t = this.taint(args, env);
-      if (t.length) this.logs.push({ line, call: fnText, taint: t, snippet: this.lines.at(line) });
+      if (t.length || named) this.logs.push({ line, call: fnText, taint: t, snippet: this.lines.at(line), ...(named ? { named } : {}) });
     });
     return true;
   }
@@ -693,7 +712,9 @@ class FunctionAnalyzer {
     // upload_file(Filename, Bucket, Key, ExtraArgs={"ACL": "public-read"})
     const extra = kw('ExtraArgs');
     const acl = extra?.type === 'dictionary' ? /["']ACL["']\s*:\s*["']([\w-]+)["']/.exec(extra.text)?.[1] : undefined;
-    return site('s3', toExpr(kw('Key') ?? positional[2] ?? null, 1), kw('Filename') ?? kw('Fileobj') ?? positional[0], acl);
+    const source = kw('Filename') ?? kw('Fileobj') ?? positional[0];
+    this.pending.push(() => this.writes.push({ line, kind: 's3', target: toExpr(kw('Key') ?? positional[2] ?? null, 1), source: toExpr(source ?? null, 1), acl, taint: source ? this.taint(source, env) : [], snippet: this.lines.at(line) }));
+    return true;
   }
 
   /** `xs.append(v)`, `xs.extend(v)`, `d.update(v)`, `d[k] = v` style mutations define the container. */
@@ -890,6 +911,8 @@ const LOG_FN = /^(print|pprint|(?:[\w.]*\.)?(?:log|logger|logging|_logger|_log|L
 /** Arguments worth following into a log line: the event, headers, credentials, claims, items and bodies. */
 const LOG_HINT = /event|header|author|cookie|token|claim|passw|secret|credential|api_?key|item|body|user|record|payload|session|card|request|profile/i;
 const OPEN_CALL = /^(io\.)?open\(/;
+const CREDENTIAL_KW = /^(\w*_)?(token|password|passwd|secret|api_?key|authorization|cookies?|credentials?)$/i;
+const DUMP_METHODS = /^(model_dump|dict|model_dump_json|json)$/;
 const WRITE_METHODS = new Set(['write', 'writelines', 'dump', 'write_text', 'write_bytes', 'put_object', 'upload_file', 'upload_fileobj']);
 /** A returned expression that is a response in itself: a Lambda proxy dict, a Starlette response, an HTTPException. */
 const BUILDS_RESPONSE = /^\{[\s\S]*["']statusCode["']|^\w*(Response|HTTPException)\(/;

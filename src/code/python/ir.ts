@@ -137,13 +137,14 @@ export interface DynamoCall {
   snippet: string;
 }
 
-/** A place a value leaves the function towards the client: a return, or a raised HTTPException. */
+/** A place a value leaves the function towards the client: a return, or a raised HTTPException (kept when it carries an exception, a DynamoDB result or a helper's result). */
 export interface ResponseSite {
   line: number;
   kind: 'return' | 'raise';
   /** The returned expression builds a response itself: a `statusCode` dict, `…Response(…)`, `HTTPException(…)`. */
   builds: boolean;
   taint: Taint;
+  snippet: string;
 }
 
 /** A log or print call, with what flows into its arguments. */
@@ -152,6 +153,8 @@ export interface LogSite {
   call: string;
   taint: Taint;
   snippet: string;
+  /** A keyword argument whose name says it is a credential: `log.info("x", token=value)`. */
+  named?: string;
 }
 
 /** A write to a file or an S3 object: where to, and what flows into it. */
@@ -162,6 +165,8 @@ export interface WriteSite {
   target?: Expr;
   /** S3 canned ACL when given (`public-read`). */
   acl?: string;
+  /** upload_file: the local file uploaded. */
+  source?: Expr;
   taint: Taint;
   snippet: string;
 }

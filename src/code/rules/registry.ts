@@ -14,6 +14,9 @@ import { rule as dynamodbUnauthenticatedAccess } from './dynamodb-unauthenticate
 import { rule as dynamodbScanExposed } from './dynamodb-scan-exposed.ts';
 import { rule as dynamodbTableFromRequest } from './dynamodb-table-from-request.ts';
 import { rule as jwtDecodedWithoutVerification } from './jwt-decoded-without-verification.ts';
+import { rule as errorDetailToClient } from './error-detail-to-client.ts';
+import { rule as sensitiveDataLogged } from './sensitive-data-logged.ts';
+import { rule as piiReturnedWhole } from './pii-returned-whole.ts';
 
 export const RULES: readonly Rule[] = [
   corsWildcardWithCredentials,
@@ -30,6 +33,9 @@ export const RULES: readonly Rule[] = [
   dynamodbScanExposed,
   dynamodbTableFromRequest,
   jwtDecodedWithoutVerification,
+  errorDetailToClient,
+  sensitiveDataLogged,
+  piiReturnedWhole,
 ];
 
 export function findRule(id: string): Rule | undefined {
