@@ -6,6 +6,7 @@ export const CWE_NAMES: Record<number, string> = {
   215: 'Insertion of Sensitive Information Into Debugging Code',
   306: 'Missing Authentication for Critical Function',
   312: 'Cleartext Storage of Sensitive Information',
+  916: 'Use of Password Hash With Insufficient Computational Effort',
   345: 'Insufficient Verification of Data Authenticity',
   346: 'Origin Validation Error',
   347: 'Improper Verification of Cryptographic Signature',

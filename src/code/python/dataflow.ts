@@ -251,6 +251,11 @@ export class DataFlow {
     return (call.writes ?? []).map((w) => ({ attr: w.attr, labels: this.labels(w.taint, f) }));
   }
 
+  /** The same, inside a frame that `reachable` returned. */
+  writesAt(call: DynamoCall, f: Frame): { attr: string; literal: boolean; labels: Label[] }[] {
+    return (call.writes ?? []).map((w) => ({ attr: w.attr, literal: !!w.literal, labels: this.labels(w.taint, f) }));
+  }
+
   facts(h: Handler): HandlerFacts {
     const f: Frame = { module: h.module, fn: h.fn, roles: h.roles, depth: 0 };
     const accesses = this.accessesOf(f);

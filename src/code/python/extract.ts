@@ -180,8 +180,8 @@ function resolveRelative(fromModule: string, isPackage: boolean, dots: number, r
   return [...base, ...(rest ? rest.split('.') : [])].filter(Boolean).join('.');
 }
 
-/** `    name: type` lines of a class body. */
-const FIELD_LINE = /^[ \t]+([A-Za-z_]\w*)[ \t]*:[ \t]*[^=\s]/gm;
+/** `name: type` lines of a class body (the body's text starts at its first statement, unindented). */
+const FIELD_LINE = /^[ \t]*([A-Za-z_]\w*)[ \t]*:[ \t]*[^=\s]/gm;
 
 /** Tokens that show which ambient credentials a module reads (see platform facts §7.2). */
 const AUTH_TOKENS =

@@ -383,7 +383,7 @@ class FunctionAnalyzer {
         const attr = literal(p.childForFieldName('key'));
         const v = p.childForFieldName('value');
         const typed = v?.type === 'dictionary' && v.namedChildren.length === 1 ? v.namedChildren[0]?.childForFieldName('value') ?? v : v;
-        if (attr) out.push({ attr, taint: this.taint(typed, env) });
+        if (attr) out.push({ attr, taint: this.taint(typed, env), ...(typed && LITERALS.has(typed.type) ? { literal: true } : {}) });
       }
     };
     if (op === 'put_item') {
@@ -913,6 +913,7 @@ const LOG_HINT = /event|header|author|cookie|token|claim|passw|secret|credential
 const OPEN_CALL = /^(io\.)?open\(/;
 const CREDENTIAL_KW = /^(\w*_)?(token|password|passwd|secret|api_?key|authorization|cookies?|credentials?)$/i;
 const DUMP_METHODS = /^(model_dump|dict|model_dump_json|json)$/;
+const LITERALS = new Set(['string', 'integer', 'float', 'true', 'false', 'none']);
 const WRITE_METHODS = new Set(['write', 'writelines', 'dump', 'write_text', 'write_bytes', 'put_object', 'upload_file', 'upload_fileobj']);
 /** A returned expression that is a response in itself: a Lambda proxy dict, a Starlette response, an HTTPException. */
 const BUILDS_RESPONSE = /^\{[\s\S]*["']statusCode["']|^\w*(Response|HTTPException)\(/;

@@ -114,6 +114,8 @@ export type Taint = Atom[];
 export interface KeyPart {
   attr: string;
   taint: Taint;
+  /** The value is a literal constant. */
+  literal?: boolean;
 }
 
 export interface DynamoCall {

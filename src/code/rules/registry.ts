@@ -17,6 +17,7 @@ import { rule as jwtDecodedWithoutVerification } from './jwt-decoded-without-ver
 import { rule as errorDetailToClient } from './error-detail-to-client.ts';
 import { rule as sensitiveDataLogged } from './sensitive-data-logged.ts';
 import { rule as piiReturnedWhole } from './pii-returned-whole.ts';
+import { rule as sensitiveDataStoredInClear } from './sensitive-data-stored-in-clear.ts';
 
 export const RULES: readonly Rule[] = [
   corsWildcardWithCredentials,
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   errorDetailToClient,
   sensitiveDataLogged,
   piiReturnedWhole,
+  sensitiveDataStoredInClear,
 ];
 
 export function findRule(id: string): Rule | undefined {
