@@ -19,7 +19,8 @@ export type Label =
   | { k: 'exc'; fn: string; line: number; types: string[]; path: string[] }
   /** The Lambda event, whole or a part that is no request input (`[]`, `["requestContext", "requestId"]`). */
   | { k: 'event'; path: string[] }
-  | { k: 'hashed'; strong: boolean; algo: string; file: string; line: number };
+  | { k: 'hashed'; strong: boolean; algo: string; file: string; line: number }
+  | { k: 'secret'; file: string; line: number };
 
 export interface Access {
   id: string;
@@ -100,6 +101,8 @@ export function labelKey(l: Label): string {
       return `v:${l.path.join('.')}`;
     case 'hashed':
       return `h:${l.file}:${l.line}`;
+    case 'secret':
+      return `s:${l.file}:${l.line}`;
   }
 }
 
@@ -164,6 +167,7 @@ export class DataFlow {
       else if (a.k === 'exc') out.push({ k: 'exc', fn: `${f.module.file}:${f.fn.name}`, line: a.line, types: a.types, path: a.path });
       else if (a.k === 'claims') out.push({ k: 'identity', text: ['token claims', ...a.path].join('.') });
       else if (a.k === 'hashed') out.push({ k: 'hashed', strong: a.strong, algo: a.algo, file: f.module.file, line: a.line });
+      else if (a.k === 'secret') out.push({ k: 'secret', file: f.module.file, line: a.line });
       else out.push(...this.callResult(a, f));
     }
     return uniq(out);

@@ -69,6 +69,8 @@ function atomKey(a: Atom): string {
       return `j${a.line}:${a.path.join('.')}`;
     case 'hashed':
       return `h${a.line}`;
+    case 'secret':
+      return `s${a.line}`;
     default:
       return `c${a.id}`;
   }
@@ -149,6 +151,8 @@ class FunctionAnalyzer {
   private readonly subscriptWrites = new Map<string, { attr: string; value: Node }[]>();
   /** Names bound to files opened for writing: `with open(p, "w") as f`. */
   private readonly files = new Map<string, Expr>();
+  /** The last expression assigned to each name (a file path built in a variable, the buffer a csv writer wraps). */
+  private readonly assigned = new Map<string, Node>();
   /** Values read into variables that look like the caller's identity (claims, request.state, authorizer). */
   reads: Taint = [];
   raises = false;
@@ -274,6 +278,8 @@ class FunctionAnalyzer {
     if (/(^|\.)decode$/.test(fnText) && /jwt|jose/i.test(fnText)) return [{ k: 'claims', line, path: [] }];
     // hashes and encryption replace what went in
     if (STRONG_HASH.test(fnText)) return [{ k: 'hashed', strong: true, algo: fnText, line }];
+    // a secret fetched from Secrets Manager or SSM Parameter Store
+    if (/(^|\.)(get_secret_value|get_parameter|get_parameters|get_parameters_by_path)$/.test(fnText)) return [{ k: 'secret', line }];
     const weak = WEAK_HASH.exec(fnText);
     if (weak) return [{ k: 'hashed', strong: false, algo: weak[1], line }];
 
@@ -508,6 +514,7 @@ class FunctionAnalyzer {
             const left = e.childForFieldName('left');
             const value = this.lazy(right, env);
             this.assign(left, value, env);
+            if (left?.type === 'identifier' && right) this.assigned.set(left.text, right);
             if (left?.type === 'identifier' && right?.type === 'dictionary') this.dicts.set(left.text, [...(this.dicts.get(left.text) ?? []), right]);
             else if (left?.type === 'subscript' && right) this.subscriptWrite(left, right);
             const rightText = right?.text ?? '';
@@ -643,7 +650,8 @@ class FunctionAnalyzer {
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') ?? [];
     const mode = args.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'mode')?.childForFieldName('value') ?? args[1];
     if (!/[wax]/.test(literal(mode ?? null) ?? '')) return;
-    const path = args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined;
+    let path = args[0] && args[0].type !== 'keyword_argument' ? args[0] : undefined;
+    if (path?.type === 'identifier') path = this.assigned.get(path.text) ?? path;
     this.files.set(name, toExpr(path ?? null, 1));
   }
 
@@ -726,6 +734,10 @@ class FunctionAnalyzer {
     if (obj?.type !== 'identifier') return false;
     const args = e.childForFieldName('arguments');
     env.define(obj.text, this.lazy(args, env));
+    // writer = csv.writer(buf); writer.writerow(row): the row lands in buf
+    const wrapped = this.assigned.get(obj.text);
+    const inner = wrapped?.type === 'call' ? wrapped.childForFieldName('arguments')?.namedChildren[0] : undefined;
+    if (inner?.type === 'identifier') env.define(inner.text, this.lazy(args, env));
     if (RELEVANT.test(e.text)) this.pending.push(this.lazy(args, env));
     return true;
   }
@@ -917,7 +929,7 @@ const LITERALS = new Set(['string', 'integer', 'float', 'true', 'false', 'none']
 const WRITE_METHODS = new Set(['write', 'writelines', 'dump', 'write_text', 'write_bytes', 'put_object', 'upload_file', 'upload_fileobj']);
 /** A returned expression that is a response in itself: a Lambda proxy dict, a Starlette response, an HTTPException. */
 const BUILDS_RESPONSE = /^\{[\s\S]*["']statusCode["']|^\w*(Response|HTTPException)\(/;
-const MUTATORS = /^(append|extend|update|add|insert|setdefault)$/;
+const MUTATORS = /^(append|extend|update|add|insert|setdefault|write|writelines|writerow|writerows)$/;
 const PARAM_MARKER = /(^|\.)(Depends|Security|Query|Header|Cookie|Body|Path|Form|File)$/;
 const ROUTE_DECORATOR = /^@[\w.]+\.(get|post|put|patch|delete|head|options|api_route|route)\(/;
 const WORTH_SUMMARY =

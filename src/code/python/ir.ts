@@ -108,7 +108,9 @@ export type Atom =
   /** The claims of a verified token: `jwt.decode(token, key, algorithms=[…])`. */
   | { k: 'claims'; line: number; path: string[] }
   /** What a hash or encryption call returned: strong (bcrypt, argon2, scrypt, PBKDF2, KMS) or a fast digest. */
-  | { k: 'hashed'; strong: boolean; algo: string; line: number };
+  | { k: 'hashed'; strong: boolean; algo: string; line: number }
+  /** A secret fetched at run time: Secrets Manager `get_secret_value`, SSM `get_parameter`. */
+  | { k: 'secret'; line: number };
 export type Taint = Atom[];
 
 export interface KeyPart {

@@ -26,6 +26,8 @@ export const PERSONAL = /e_?mail|phone|mobile|address|street|post_?code|zip_?cod
 const CREDENTIAL = /^(password|passwd|pwd|new_password|old_password|secret|client_secret|token|access_token|refresh_token|id_token|api_?key|authorization|card_number|cvv|cvc|pin|ssn)$/i;
 const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|x-auth-token|x-amz-security-token|x-csrf-token)$/i;
 const DUMP = /^(model_dump|dict|model_dump_json|json)(!.*)?$/;
+/** Tables named for people hold personal data whatever attributes the code names. */
+const PEOPLE_TABLE = /user|profile|customer|account|member|patient|employee|person|contact|subscriber/i;
 
 const memo = new WeakMap<PythonProject, { roots: Root[]; tables: Map<string, Set<string>>; handlersOf: Map<FunctionSummary, Handler[]> }>();
 
@@ -182,8 +184,10 @@ export function modelFields(project: PythonProject, module: ModuleModel, l: Labe
  * the whole Lambda event, request headers, a credential header, cookies, a password or token field,
  * token claims, or a whole item of a table that holds personal data.
  */
-export function disclosure(project: PythonProject, module: ModuleModel, l: Label): string | undefined {
+export function disclosure(project: PythonProject, module: ModuleModel, l: Label, publicPlace = false): string | undefined {
   switch (l.k) {
+    case 'secret':
+      return 'a secret fetched from Secrets Manager / SSM';
     case 'event':
       if (l.path.length === 0) return 'the whole Lambda event (headers with the Authorization token and cookies, the body, the authorizer claims)';
       if (l.path[0] === 'requestContext' && (l.path.length === 1 || (l.path[1] === 'authorizer' && l.path.length <= 3))) return 'the authorizer claims of the request';
@@ -195,7 +199,8 @@ export function disclosure(project: PythonProject, module: ModuleModel, l: Label
       }
       if (l.origin === 'cookie') return l.name === '*' ? 'the request cookies' : `cookie ${l.name}`;
       if (l.origin === 'body') {
-        if (l.name === '*') return 'the whole request body';
+        // a raw body is worth a log line's suspicion; written to a public place it is usually an upload (an image)
+        if (l.name === '*') return publicPlace ? undefined : 'the whole request body';
         const fields = modelFields(project, module, l);
         if (l.path && (l.path.length === 0 || DUMP.test(l.path[0] ?? ''))) {
           const secret = fields.filter((f) => PERSONAL.test(f));
@@ -211,11 +216,18 @@ export function disclosure(project: PythonProject, module: ModuleModel, l: Label
       return undefined;
     }
     case 'item': {
-      if (!wholeItem(l.path)) return undefined;
+      if (!wholeItem(l.path)) {
+        // one personal attribute (an email, a phone number) matters where anyone can read it
+        const attr = /^(Item|Items|Attributes)$/.test(l.path[0] ?? '') ? l.path.find((p, i) => i > 0 && p !== '*') : l.path[0];
+        const src = publicPlace && attr && PERSONAL.test(attr) ? itemSource(project, l) : undefined;
+        return src ? `the ${attr} attribute of table ${JSON.stringify(src.table)}` : undefined;
+      }
       const src = itemSource(project, l);
       if (!src || src.call.projection) return undefined;
       const attrs = personalAttributes(project, src.table);
-      return attrs.length ? `a whole item of table ${JSON.stringify(src.table)} (${attrs.slice(0, 4).join(', ')}${attrs.length > 4 ? ', …' : ''})` : undefined;
+      if (attrs.length) return `a whole item of table ${JSON.stringify(src.table)} (${attrs.slice(0, 4).join(', ')}${attrs.length > 4 ? ', …' : ''})`;
+      // a table of people, though the project never names its attributes
+      return PEOPLE_TABLE.test(src.table) ? `a whole item of table ${JSON.stringify(src.table)}` : undefined;
     }
     default:
       return undefined;

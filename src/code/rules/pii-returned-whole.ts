@@ -1,4 +1,4 @@
-import type { Label } from '../python/dataflow.ts';
+import { hasIdentity, type Label } from '../python/dataflow.ts';
 import type { Rule } from './rule.ts';
 import { at, itemSource, personalAttributes, roots, routeFor, placeText, wholeItem } from './exposure-context.ts';
 
@@ -16,7 +16,7 @@ export const rule: Rule = {
     stability: 'experimental',
     remediation: 'Return only the fields the client needs: a response_model (or return annotation) with the public fields, a ProjectionExpression, or an explicit dict.',
     limits:
-      'A table counts as personal when the project writes, keys or reads attributes with personal names on it (email, phone, address, birth date, card, token, password …); tables the code never names so are not judged. Items reshaped by a project function more than three calls deep, or filtered by a response_model defined elsewhere, are not followed.',
+      'Items keyed on the caller\'s verified identity are the caller\'s own and not reported. A table counts as personal when the project writes, keys or reads attributes with personal names on it (email, phone, address, birth date, card, token, password …); tables the code never names so are not judged. Items reshaped by a project function more than three calls deep, or filtered by a response_model defined elsewhere, are not followed.',
   },
   check({ project, report }) {
     for (const root of roots(project)) {
@@ -30,6 +30,9 @@ export const rule: Rule = {
         if (!whole) continue;
         const src = itemSource(project, whole);
         if (!src || src.call.projection) continue;
+        // the caller's own item (keyed on the verified identity) is theirs to read
+        const access = root.handlers.flatMap((h) => project.facts(h).accesses).find((a) => a.id === whole.id);
+        if (access && (hasIdentity(access.keys.flatMap((k) => k.labels)) || hasIdentity(access.condition))) continue;
         const attrs = personalAttributes(project, src.table);
         if (!attrs.length) continue;
         const many = whole.path[0] === 'Items' || src.call.op === 'query' || src.call.op === 'scan';

@@ -18,6 +18,7 @@ import { rule as errorDetailToClient } from './error-detail-to-client.ts';
 import { rule as sensitiveDataLogged } from './sensitive-data-logged.ts';
 import { rule as piiReturnedWhole } from './pii-returned-whole.ts';
 import { rule as sensitiveDataStoredInClear } from './sensitive-data-stored-in-clear.ts';
+import { rule as secretWrittenReadable } from './secret-written-readable.ts';
 
 export const RULES: readonly Rule[] = [
   corsWildcardWithCredentials,
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   sensitiveDataLogged,
   piiReturnedWhole,
   sensitiveDataStoredInClear,
+  secretWrittenReadable,
 ];
 
 export function findRule(id: string): Rule | undefined {
