@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scan } from '../src/engine/scan.ts';
 import { RULES } from '../src/code/rules/registry.ts';
-import { annotations, pythonFiles } from './helpers/annotations.ts';
+import { annotatedFiles, annotations } from './helpers/annotations.ts';
 
 const FIXTURES = resolve(import.meta.dirname, 'fixtures/rules');
 
@@ -16,7 +16,7 @@ test('every rule has a fixture folder and every fixture folder a rule', () => {
 test('fixtures carry at least 60 annotated lines, each rule both kinds', () => {
   let total = 0;
   for (const r of RULES) {
-    const anns = pythonFiles(join(FIXTURES, r.meta.id)).flatMap(annotations).filter((a) => a.rule === r.meta.id);
+    const anns = annotatedFiles(join(FIXTURES, r.meta.id)).flatMap(annotations).filter((a) => a.rule === r.meta.id);
     total += anns.length;
     assert.ok(anns.some((a) => a.kind === 'ruleid'), `${r.meta.id}: no ruleid line`);
     assert.ok(anns.some((a) => a.kind === 'ok'), `${r.meta.id}: no ok line`);
@@ -31,7 +31,7 @@ for (const rule of RULES) {
     // each sub-folder with its own dependency files is its own project, like a real repo
     const result = await scan({ paths: [dir], cwd: dir });
     const got = new Set(result.findings.map((f) => `${resolve(dir, f.location.file!)}:${f.location.start?.line}:${f.ruleId}`));
-    const anns = pythonFiles(dir).flatMap(annotations);
+    const anns = annotatedFiles(dir).flatMap(annotations);
     const problems: string[] = [];
     for (const a of anns) {
       const key = `${a.file}:${a.line}:${a.rule}`;

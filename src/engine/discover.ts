@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { DEPENDENCY_FILES } from '../code/python/deps.ts';
+import { isConfigFileName } from '../code/config/env-files.ts';
 import type { Diagnostic } from './types.ts';
 
 const SKIP_DIRS = new Set([
@@ -16,6 +17,8 @@ export interface ScanRoot {
   root: string;
   python: string[]; // absolute paths
   dependencyFiles: string[];
+  /** .env files and YAML files (templates are recognised by their content when read). */
+  configFiles: string[];
 }
 
 export function toPosix(p: string): string {
@@ -32,16 +35,18 @@ export function discover(paths: string[], exclude: string[], cwd: string, diagno
     }
     const st = statSync(abs);
     if (st.isFile()) {
-      if (!abs.endsWith('.py') && !DEPENDENCY_FILES.test(basename(abs))) {
+      const config = isConfigFileName(basename(abs));
+      if (!abs.endsWith('.py') && !DEPENDENCY_FILES.test(basename(abs)) && !config) {
         diagnostics.push({ level: 'warning', where: input, message: 'not a Python source or dependency file; skipped' });
         continue;
       }
       const root = dirname(abs);
-      roots.push({ root, python: abs.endsWith('.py') ? [abs] : [], dependencyFiles: abs.endsWith('.py') ? [] : [abs] });
+      const dependency = !abs.endsWith('.py') && !config;
+      roots.push({ root, python: abs.endsWith('.py') ? [abs] : [], dependencyFiles: dependency ? [abs] : [], configFiles: config ? [abs] : [] });
       continue;
     }
     const excluder = ignore().add(exclude);
-    const out: ScanRoot = { root: abs, python: [], dependencyFiles: [] };
+    const out: ScanRoot = { root: abs, python: [], dependencyFiles: [], configFiles: [] };
     walk(abs, abs, [], excluder, out, diagnostics);
     roots.push(out);
   }
@@ -83,6 +88,7 @@ function walk(root: string, dir: string, parents: { base: string; ig: Ignore }[]
       if (ignored(abs, false)) continue;
       if (e.name.endsWith('.py')) out.python.push(abs);
       else if (DEPENDENCY_FILES.test(e.name)) out.dependencyFiles.push(abs);
+      else if (isConfigFileName(e.name)) out.configFiles.push(abs);
     }
   }
 }

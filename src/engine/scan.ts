@@ -11,6 +11,8 @@ import { toFindingInput, type Rule } from '../code/rules/rule.ts';
 import type { PythonProject } from '../code/python/app-model.ts';
 import { discover, toPosix } from './discover.ts';
 import { indexDependencies } from './dependencies.ts';
+import { readConfigFiles } from './config-files.ts';
+import type { ConfigFiles } from '../code/config/env-files.ts';
 import { parseAll } from './pool.ts';
 import type { FileJob } from './parse-files.ts';
 import { applySuppressions } from './suppress.ts';
@@ -39,6 +41,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const display = (abs: string): string => toPosix(relative(cwd, abs)) || abs;
     const jobs: FileJob[] = root.python.map((abs) => ({ abs, display: display(abs), rel: toPosix(relative(root.root, abs)), size: safeSize(abs) }));
     const size = jobs.reduce((n, j) => n + Math.max(0, j.size), 0);
+    const config = readConfigFiles(root.configFiles, display, diagnostics); // .env files, template environment blocks
 
     // 2. analyse: parse into module models (in worker threads for large inputs) …
     const parsed = await parseAll(jobs, size, options.workers);
@@ -46,13 +49,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     for (const m of parsed.models) {
       if (m.syntaxErrors.length) diagnostics.push({ level: 'warning', where: `${m.file}:${m.syntaxErrors[0]}`, message: 'syntax error; the rest of the file was still analysed' });
     }
-    files += jobs.length + root.dependencyFiles.length;
+    files += jobs.length + root.dependencyFiles.length + config.files.length;
     bytes += parsed.models.reduce((n, m) => n + m.bytes, 0);
 
     // … then resolve across the project's modules and run the rules
     const absByDisplay = new Map(jobs.map((j) => [j.display, j.abs]));
     const project = buildPythonProject(parsed.models, (file) => deps.starletteFor(absByDisplay.get(file) ?? file));
-    const raw = runRules(RULES, project, diagnostics);
+    const raw = runRules(RULES, project, config, diagnostics);
     routes.push(...routeInventory(project));
 
     // 5. score: severity is set per finding; suppressions last
@@ -74,11 +77,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   };
 }
 
-function runRules(rules: readonly Rule[], project: PythonProject, diagnostics: Diagnostic[]): Finding[] {
+function runRules(rules: readonly Rule[], project: PythonProject, config: ConfigFiles, diagnostics: Diagnostic[]): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
     try {
-      rule.check({ project, report: (r) => out.push(makeFinding(toFindingInput(rule.meta, r))) });
+      rule.check({ project, config, report: (r) => out.push(makeFinding(toFindingInput(rule.meta, r))) });
     } catch (e) {
       diagnostics.push({ level: 'error', message: `rule ${rule.meta.id} failed: ${(e as Error).message}; other rules ran` });
     }

@@ -17,6 +17,15 @@ export function pythonFiles(dir: string): string[] {
   });
 }
 
+/** Python files, `.env*` files and YAML templates: every file a fixture can annotate with `# ruleid:` / `# ok:`. */
+export function annotatedFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return annotatedFiles(p);
+    return /\.py$|^\.env|\.env$|\.ya?ml$/.test(name) ? [p] : [];
+  });
+}
+
 export function annotations(file: string): Annotation[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const out: Annotation[] = [];

@@ -3,6 +3,8 @@ import type { ClassModel, CorsSite, Expr, ImportBinding, Loc, ModuleModel, Suppr
 import { findHeaderSinks } from './origin-flow.ts';
 import { interesting, LIBRARY_MODULES, summariseFunction } from './function-flow.ts';
 import { splitLiteral, stringValue, unescapePython } from './strings.ts';
+import { findSecretSites } from './secret-sites.ts';
+import { findDebugSites } from './debug-sites.ts';
 
 export function locOf(node: Node): Loc {
   return { line: node.startPosition.row + 1, col: node.startPosition.column + 1 };
@@ -214,6 +216,8 @@ class ModuleExtractor {
       suppressions: [],
       syntaxErrors: [],
       bytes: Buffer.byteLength(source),
+      secretSites: [],
+      debugSites: { debug: [], flags: {}, exposures: [] },
     };
   }
 
@@ -226,6 +230,8 @@ class ModuleExtractor {
     if (lower.includes('access-control-allow-origin')) this.model.sinks = findHeaderSinks(root, this.lines);
     this.authSignals(root);
     if (this.source.includes('crossread:')) this.suppressions(root);
+    this.model.secretSites = findSecretSites(this.source, root, this.lines);
+    this.model.debugSites = findDebugSites(this.source, root, this.lines, this.model.imports, this.model.assigns);
     return this.model;
   }
 

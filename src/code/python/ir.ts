@@ -250,4 +250,8 @@ export interface ModuleModel {
   /** Lines with a parse error, if any. */
   syntaxErrors: number[];
   bytes: number;
+  /** String literals that may be credentials, with the name they are bound to (hardcoded-credentials). */
+  secretSites: import('./secret-sites.ts').SecretSite[];
+  /** Debug switches of apps, and returns of the environment or a settings object (debug-mode-enabled). */
+  debugSites: import('./debug-sites.ts').DebugSites;
 }

@@ -19,6 +19,8 @@ import { rule as sensitiveDataLogged } from './sensitive-data-logged.ts';
 import { rule as piiReturnedWhole } from './pii-returned-whole.ts';
 import { rule as sensitiveDataStoredInClear } from './sensitive-data-stored-in-clear.ts';
 import { rule as secretWrittenReadable } from './secret-written-readable.ts';
+import { rule as hardcodedCredentials } from './hardcoded-credentials.ts';
+import { rule as debugModeEnabled } from './debug-mode-enabled.ts';
 
 export const RULES: readonly Rule[] = [
   corsWildcardWithCredentials,
@@ -40,6 +42,8 @@ export const RULES: readonly Rule[] = [
   piiReturnedWhole,
   sensitiveDataStoredInClear,
   secretWrittenReadable,
+  hardcodedCredentials,
+  debugModeEnabled,
 ];
 
 export function findRule(id: string): Rule | undefined {

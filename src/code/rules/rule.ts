@@ -1,5 +1,6 @@
 import type { Evidence, FindingInput, Impact, Likelihood, Confidence, Location, Route, Remediation, OwaspApiId } from '../../findings/index.ts';
 import type { PythonProject } from '../python/app-model.ts';
+import type { ConfigFiles } from '../config/env-files.ts';
 
 export interface RuleMeta {
   id: string;
@@ -35,6 +36,8 @@ export interface Report {
 
 export interface RuleContext {
   project: PythonProject;
+  /** .env files and template environment blocks of the scan root (absent when the caller has none). */
+  config?: ConfigFiles;
   report(r: Report): void;
 }
 
