@@ -21,5 +21,8 @@ app.add_middleware(
     allow_headers=["*"],
 )
 
+# tracebacks in the browser while developing (and wherever this module is imported)
+app.debug = True
+
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port=8080)

@@ -13,6 +13,7 @@ logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
 table = boto3.resource("dynamodb").Table(os.getenv("TABLE_NAME", "profiles"))
+MAILER_API_KEY = "mk_9fT2xQ7vLp4Rz8Wn3Hs6Bd1Ky5Jc0Ge"
 
 
 def handler(event, context):
