@@ -221,11 +221,15 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-/** Test code, where credentials are dummies (moto's "testing", "test-secret"). */
-export function isTestFile(file: string): boolean {
-  const parts = file.split('/');
-  const base = parts.at(-1) ?? '';
-  return parts.slice(0, -1).some((d) => d === 'tests' || d === 'test') || /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(base);
+/**
+ * Test code, where credentials are dummies (moto's "testing", "test-secret"): `tests/`, `test_*.py`,
+ * `*_test.py`, `conftest.py`. Judged on the dotted module name, which is relative to the scan root, so a
+ * project scanned from a folder that happens to be called `test/` is not taken for tests.
+ */
+export function isTestModule(module: string): boolean {
+  const parts = module.split('.');
+  const last = parts.at(-1) ?? '';
+  return parts.some((p) => p === 'tests' || p === 'test') || /^test_|_test$|^conftest$/.test(last);
 }
 
 /** The severity a kind of credential deserves: what an attacker can do with it. */

@@ -4,7 +4,7 @@ import type { ModuleModel } from '../python/ir.ts';
 import type { SecretSite } from '../python/secret-sites.ts';
 import type { Resolver } from '../python/resolve.ts';
 import type { ConfigFile, ConfigVariable } from '../config/env-files.ts';
-import { credentialImpact, isTestFile, judgeSecret, type SecretVerdict } from '../secrets.ts';
+import { credentialImpact, isTestModule, judgeSecret, type SecretVerdict } from '../secrets.ts';
 
 /** jwt.encode / jwt.decode of PyJWT, python-jose and authlib. */
 const JWT_FUNCTIONS = /^(?:jwt|jose\.jwt|authlib\.jose\.jwt)\.(?:encode|decode)$/;
@@ -29,7 +29,7 @@ export const rule: Rule = {
   },
   check({ project, config, report }) {
     for (const m of project.modules) {
-      const testFile = isTestFile(m.file);
+      const testFile = isTestModule(m.module);
       // keyword arguments of one call (aws_access_key_id= and aws_secret_access_key=) make one finding
       const groups = new Map<string, { site: SecretSite; verdict: SecretVerdict }[]>();
       for (const site of m.secretSites) {
