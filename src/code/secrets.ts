@@ -156,7 +156,7 @@ export function looksGenerated(value: string, minLength = 8): boolean {
   return entropy(value) >= threshold;
 }
 
-/** The AWS access key ids in a text, without the documented examples or obvious fakes (a key id made of one repeated letter). */
+/** The AWS access key ids in a text, without the documented examples or obvious fakes (low-entropy or sequential ids). */
 export function awsKeyIds(text: string): { id: string; index: number; kind: SecretKind }[] {
   const out: { id: string; index: number; kind: SecretKind }[] = [];
   for (const m of text.matchAll(AWS_KEY_ID)) {
