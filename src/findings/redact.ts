@@ -40,7 +40,20 @@ export function mask(secret: string): string {
   return `${secret.slice(0, keep)}…${secret.slice(-keep)}`;
 }
 
+/** The same snippet is redacted for every rule that cites it: remember recent answers. */
+const recent = new Map<string, string>();
+const RECENT_MAX = 20_000;
+
 export function redact(text: string): string {
+  const known = recent.get(text);
+  if (known !== undefined) return known;
+  const out = redactNow(text);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(text, out);
+  return out;
+}
+
+function redactNow(text: string): string {
   let out = text;
   for (const re of PATTERNS) out = out.replace(re, (m) => mask(m));
   // a value already masked by an earlier pattern (or by the rule) is left as it is

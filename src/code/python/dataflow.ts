@@ -127,8 +127,12 @@ function withPath(l: Label, path: string[]): Label {
 }
 
 function uniq(labels: Label[]): Label[] {
+  if (labels.length < 2) return labels;
   const seen = new Set<string>();
-  return labels.filter((l) => !seen.has(labelKey(l)) && seen.add(labelKey(l)));
+  return labels.filter((l) => {
+    const k = labelKey(l);
+    return !seen.has(k) && !!seen.add(k);
+  });
 }
 
 /** Resolution context: a function, the module it lives in, and what its parameters carry. */
@@ -246,8 +250,14 @@ export class DataFlow {
 
   /** Labels of a taint seen from inside a function, with its parameters' roles (a handler's, or read off the signature). */
   labelsIn(t: Taint, module: ModuleModel, fn: FunctionSummary, roles: ParamRole[]): Label[] {
-    return this.labels(t, { module, fn, roles, depth: 0 });
+    // several rules read the same return sites with the same roles: resolve each once
+    let byRoles = this.seen.get(t);
+    if (!byRoles) this.seen.set(t, (byRoles = new WeakMap()));
+    let out = byRoles.get(roles);
+    if (!out) byRoles.set(roles, (out = this.labels(t, { module, fn, roles, depth: 0 })));
+    return out;
   }
+  private readonly seen = new WeakMap<Taint, WeakMap<ParamRole[], Label[]>>();
 
   /** Labels of what a DynamoDB call writes, attribute by attribute. */
   writesOf(module: ModuleModel, fn: FunctionSummary, call: DynamoCall, roles: ParamRole[]): { attr: string; labels: Label[] }[] {

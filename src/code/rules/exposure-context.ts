@@ -29,9 +29,17 @@ const DUMP = /^(model_dump|dict|model_dump_json|json)(!.*)?$/;
 /** Tables named for people hold personal data whatever attributes the code names. */
 const PEOPLE_TABLE = /user|profile|customer|account|member|patient|employee|person|contact|subscriber/i;
 
-const memo = new WeakMap<PythonProject, { roots: Root[]; tables: Map<string, Set<string>>; handlersOf: Map<FunctionSummary, Handler[]> }>();
+interface State {
+  roots: Root[];
+  tables: Map<string, Set<string>>;
+  handlersOf: Map<FunctionSummary, Handler[]>;
+  /** What each access id (`file:line:col`) reads, looked up once. */
+  sources: Map<string, { table: string; call: DynamoCall; module: ModuleModel } | undefined>;
+  byFile: Map<string, ModuleModel>;
+}
+const memo = new WeakMap<PythonProject, State>();
 
-function state(project: PythonProject) {
+function state(project: PythonProject): State {
   let s = memo.get(project);
   if (s) return s;
   const handlersOf = new Map<FunctionSummary, Handler[]>();
@@ -43,7 +51,7 @@ function state(project: PythonProject) {
       roots.push({ module, fn, roles: hs[0]?.roles ?? localRoles(project, module, fn), handlers: hs });
     }
   }
-  s = { roots, tables: new Map(), handlersOf };
+  s = { roots, tables: new Map(), handlersOf, sources: new Map(), byFile: new Map(project.modules.map((m) => [m.file, m])) };
   memo.set(project, s);
   collectTableAttributes(project, roots, s.tables);
   return s;
@@ -111,14 +119,20 @@ export function personalAttributes(project: PythonProject, table: string): strin
 
 /** What an item label's access reads: its table, and whether a projection limits the attributes. */
 export function itemSource(project: PythonProject, label: Label & { k: 'item' }): { table: string; call: DynamoCall; module: ModuleModel } | undefined {
+  const s = state(project);
+  if (s.sources.has(label.id)) return s.sources.get(label.id);
+  let found: { table: string; call: DynamoCall; module: ModuleModel } | undefined;
   const [file, line, col] = splitId(label.id);
-  const module = project.modules.find((m) => m.file === file);
-  if (!module) return undefined;
-  for (const fn of module.functions) {
+  const module = s.byFile.get(file);
+  for (const fn of module?.functions ?? []) {
     const call = fn.dynamo.find((d) => d.loc.line === line && d.loc.col === col);
-    if (call) return { table: tableOf(project, module, call), call, module };
+    if (call && module) {
+      found = { table: tableOf(project, module, call), call, module };
+      break;
+    }
   }
-  return undefined;
+  s.sources.set(label.id, found);
+  return found;
 }
 
 function splitId(id: string): [string, number, number] {
