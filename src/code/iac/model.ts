@@ -37,6 +37,8 @@ export function isUnresolved(v: unknown): v is Unresolved {
  */
 export interface CorsConfig {
   origins: IacString[];
+  /** Where each origin is written, index for index, when the reader knows (else `at`). */
+  originPlaces?: Place[];
   /** `Access-Control-Allow-Credentials: true`; unresolved when computed. */
   credentials: boolean | Unresolved;
   methods?: string[];
@@ -170,15 +172,28 @@ export function emptyDocument(file: string, format: IacFormat): IacDocument {
   return { file, format, apis: [], routes: [], functions: [], tables: [] };
 }
 
-/** All APIs, routes, functions and tables of the model. */
+/**
+ * All APIs, routes, functions and tables of the model. A function URL counts as an API of its own
+ * (kind `function-url`) with one route that takes every path, so rules and links treat it like a gateway.
+ */
 export function allOf(model: IacModel): { apis: IacApi[]; routes: IacRoute[]; functions: IacFunction[]; tables: IacTable[] } {
-  return {
-    apis: model.documents.flatMap((d) => d.apis),
-    routes: model.documents.flatMap((d) => d.routes),
-    functions: model.documents.flatMap((d) => d.functions),
-    tables: model.documents.flatMap((d) => d.tables),
-  };
+  const cached = allMemo.get(model);
+  if (cached) return cached;
+  const functions = model.documents.flatMap((d) => d.functions);
+  const apis = model.documents.flatMap((d) => d.apis);
+  const routes = model.documents.flatMap((d) => d.routes);
+  for (const f of functions) {
+    if (!f.url) continue;
+    const id = `${f.id}#url`;
+    const authorizer: Authorizer = f.url.authType === 'AWS_IAM' ? { kind: 'iam' } : f.url.authType === 'NONE' ? { kind: 'none' } : { kind: 'unknown' };
+    apis.push({ id, name: `${f.name} function URL`, kind: 'function-url', format: f.format, ...(f.url.cors ? { cors: f.url.cors } : {}), defaultAuthorizer: authorizer, gatewayResponses: [], at: f.url.at });
+    routes.push({ api: id, method: 'ANY', path: '$default', function: f.id, authorizer, at: f.url.at });
+  }
+  const out = { apis, routes, functions, tables: model.documents.flatMap((d) => d.tables) };
+  allMemo.set(model, out);
+  return out;
 }
+const allMemo = new WeakMap<IacModel, ReturnType<typeof allOf>>();
 
 /** API Gateway string expressions quote literals: `"'*'"` → `*`; other strings are returned as written. */
 export function unquoteGateway(v: string): string {
