@@ -114,7 +114,18 @@ test('json lists routes with their auth style and the DynamoDB operations they r
   assert.deepEqual(profile.dynamodb.map((d) => `${d.op} ${d.table}`), ['get_item profiles']);
   const order = byRoute.get('GET /orders/{order_id}') as { auth: string[]; dynamodb: { op: string }[] };
   assert.deepEqual(order.auth, ['bearer']);
-  assert.ok(json.routes.some((r: { handler: string; method: string }) => r.handler === 'lambda_handlers.export.handler' && r.method === 'ANY'));
+  // a Lambda handler's route comes from the template in front of it
+  const exp = json.routes.find((r: { handler: string }) => r.handler === 'lambda_handlers.export.handler');
+  assert.equal(`${exp.method} ${exp.path}`, 'GET /export/{user_id}');
+  assert.deepEqual(exp.gateway.map((g: { api: string; authorizer: string }) => `${g.api} ${g.authorizer}`), ['ProfilesApi none', 'aws_apigatewayv2_api.http none']);
+  // behind the REST API's MOCK OPTIONS: the gateway answers preflights, the app's CORSMiddleware the real responses
+  const gw = (profile as unknown as { gateway: { api: string; cors: { preflight: { layer: string }; actual: { layer: string; origins: string[] } } }[] }).gateway;
+  const rest = gw.find((g) => g.api === 'ProfilesApi')!.cors;
+  assert.equal(rest.preflight.layer, 'mock-options');
+  assert.deepEqual([rest.actual.layer, rest.actual.origins], ['code', ['*']]);
+  // behind the HTTP API (the Terraform variant) the gateway answers both, and the app's policy never reaches a browser
+  const http = gw.find((g) => g.api === 'aws_apigatewayv2_api.http')!.cors;
+  assert.deepEqual([http.preflight.layer, http.actual.layer], ['gateway', 'gateway']);
   const bola = json.findings.find((f: { ruleId: string; route?: { path: string } }) => f.ruleId === 'dynamodb-key-from-request' && f.route?.path === '/profiles/{user_id}');
   assert.ok(bola, 'the BOLA finding carries its route');
 });

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { scan } from '../src/engine/scan.ts';
 import { FORMATS, render } from '../src/report/index.ts';
 import { isEnvFileName, parseEnvFile } from '../src/code/config/env-files.ts';
-import { parseTemplateEnvironment, templateKind } from '../src/code/config/template-env.ts';
+import { isCloudFormation, readCloudFormation } from '../src/code/iac/cloudformation.ts';
 import { annotatedFiles, annotations } from './helpers/annotations.ts';
 
-const FIXTURE = resolve(import.meta.dirname, 'fixtures/rules/hardcoded-credentials');
+const FIXTURES = ['hardcoded-credentials', 'secrets-in-function-environment'].map((r) => resolve(import.meta.dirname, 'fixtures/rules', r));
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'crossread-config-'));
@@ -46,11 +46,11 @@ test('CloudFormation short tags parse, and a tagged value is never a literal', (
     '          F: plain',
     '          G: 12',
   ].join('\n');
-  assert.equal(templateKind(text, 'template.yaml'), 'cloudformation');
-  const { file, problems } = parseTemplateEnvironment(text, 'template.yaml', 'cloudformation');
+  assert.ok(isCloudFormation(text));
+  const { document, problems } = readCloudFormation({ text, file: 'template.yaml', dir: '' });
   assert.deepEqual(problems, []);
-  assert.deepEqual(file.variables.map((v) => [v.name, v.value, v.line]), [['A', undefined, 8], ['B', undefined, 9], ['C', undefined, 10], ['D', undefined, 11], ['E', undefined, 12], ['F', 'plain', 13], ['G', '12', 14]]);
-  assert.equal(templateKind('name: CI\non: push\njobs: {}\n', 'ci.yml'), undefined);
+  assert.deepEqual(document!.functions[0].environment.map((v) => [v.name, v.value, v.at.line]), [['A', undefined, 8], ['B', undefined, 9], ['C', undefined, 10], ['D', undefined, 11], ['E', undefined, 12], ['F', 'plain', 13], ['G', '12', 14]]);
+  assert.ok(!isCloudFormation('name: CI\non: push\njobs: {}\n'));
 });
 
 test('a broken template or .env is a diagnostic naming the file, and the scan goes on', async () => {
@@ -90,15 +90,16 @@ test('.env files that .gitignore ignores, and .env.example, are not read', async
 test('no secret value of the fixture appears in any output format', async () => {
   // every value on a `ruleid` line of the fixture, as written
   const secrets = new Set<string>();
-  for (const a of annotatedFiles(FIXTURE).flatMap(annotations)) {
+  for (const a of FIXTURES.flatMap((f) => annotatedFiles(f)).flatMap(annotations)) {
     if (a.kind !== 'ruleid') continue;
     const line = readFileSync(a.file, 'utf8').split('\n')[a.line - 1];
     for (const m of line.matchAll(/[A-Za-z0-9/+#!_-]{12,}/g)) if (/\d/.test(m[0]) && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0])) secrets.add(m[0]);
     for (const m of line.matchAll(/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g)) secrets.add(m[0]);
   }
   assert.ok(secrets.size >= 25, `only ${secrets.size} secrets collected`);
-  const result = await scan({ paths: [FIXTURE], cwd: FIXTURE });
+  const result = await scan({ paths: FIXTURES, cwd: resolve(import.meta.dirname, 'fixtures/rules') });
   assert.ok(result.findings.some((f) => f.ruleId === 'hardcoded-credentials'));
+  assert.ok(result.findings.some((f) => f.ruleId === 'secrets-in-function-environment'));
   for (const format of FORMATS) {
     const out = render(format, result, { color: false, knowledge: {} });
     for (const s of secrets) {

@@ -14,7 +14,7 @@ test('generated rule docs are up to date (npm run docs)', () => {
 });
 
 test('the registry lists exactly the rule files in src/code/rules', () => {
-  const helpers = new Set(['rule.ts', 'registry.ts', 'cors-context.ts', 'origin-witness.ts', 'dynamo-context.ts', 'exposure-context.ts']);
+  const helpers = new Set(['rule.ts', 'registry.ts', 'cors-context.ts', 'origin-witness.ts', 'dynamo-context.ts', 'exposure-context.ts', 'iac-context.ts']);
   const files = readdirSync(resolve(ROOT, 'src/code/rules')).filter((f) => f.endsWith('.ts') && !helpers.has(f)).map((f) => f.replace(/\.ts$/, ''));
   assert.deepEqual(files.sort(), RULES.map((r) => r.meta.id).sort());
 });

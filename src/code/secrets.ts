@@ -1,3 +1,4 @@
+import { mask } from '../findings/index.ts';
 /**
  * Shared judgement of literal secrets, for Python code, `.env` files and IaC environment blocks: what
  * a name says a value is (password, API key, AWS secret access key …) and whether a value is a real
@@ -244,4 +245,24 @@ export function credentialImpact(kind: SecretKind): 'high' | 'medium' {
     default:
       return 'medium';
   }
+}
+
+/** The snippet with every secret (and a secret cut off by the line limit) masked. */
+export function maskSecrets(snippet: string, secrets: string[]): string {
+  let out = snippet;
+  for (const s of secrets) {
+    if (!s) continue;
+    out = out.split(s).join(mask(s));
+    // the line was clipped in the middle of the secret: mask the visible prefix too
+    if (out.endsWith('…')) {
+      const body = out.slice(0, -1);
+      for (let k = Math.min(s.length - 1, body.length); k >= 4; k--) {
+        if (body.endsWith(s.slice(0, k))) {
+          out = `${body.slice(0, body.length - k)}${mask(s)}`;
+          break;
+        }
+      }
+    }
+  }
+  return out;
 }

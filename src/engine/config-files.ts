@@ -1,17 +1,17 @@
-/** Reads the non-Python files rules look at (.env files, CloudFormation/SAM and serverless templates); bad input becomes a diagnostic. */
+/** Reads committed .env files for the credential rule; bad input becomes a diagnostic. (Templates are read as IaC: iac-files.ts.) */
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isEnvFileName, parseEnvFile, type ConfigFile, type ConfigFiles } from '../code/config/env-files.ts';
-import { parseTemplateEnvironment, templateKind } from '../code/config/template-env.ts';
 import { MAX_FILE_BYTES } from './parse-files.ts';
 import type { Diagnostic } from './types.ts';
+import { suppressionsInText } from './suppress.ts';
 
 /** `display` turns an absolute path into the path shown to users. */
 export function readConfigFiles(paths: string[], display: (abs: string) => string, diagnostics: Diagnostic[]): ConfigFiles {
   const files: ConfigFile[] = [];
   for (const abs of paths) {
+    if (!isEnvFileName(basename(abs))) continue; // YAML files are read as IaC
     const shown = display(abs);
-    const name = basename(abs);
     let text: string;
     try {
       const size = statSync(abs).size;
@@ -25,21 +25,10 @@ export function readConfigFiles(paths: string[], display: (abs: string) => strin
       diagnostics.push({ level: 'error', where: shown, message: err instanceof TypeError ? 'not valid UTF-8; skipped' : `cannot read: ${err.code ?? err.message}` });
       continue;
     }
-    if (isEnvFileName(name)) {
-      const r = parseEnvFile(text, shown);
-      for (const p of r.problems) diagnostics.push({ level: 'warning', where: shown, message: p });
-      files.push(r.file);
-      continue;
-    }
-    const kind = templateKind(text, name);
-    if (kind !== 'cloudformation' && kind !== 'serverless') continue; // other YAML (CI workflows, compose files, manifests)
-    try {
-      const r = parseTemplateEnvironment(text, shown, kind);
-      for (const p of r.problems) diagnostics.push({ level: 'warning', where: shown, message: p });
-      files.push(r.file);
-    } catch (e) {
-      diagnostics.push({ level: 'error', where: shown, message: `cannot analyse: ${(e as Error).message.split('\n')[0]}` });
-    }
+    const r = parseEnvFile(text, shown);
+    for (const p of r.problems) diagnostics.push({ level: 'warning', where: shown, message: p });
+    const suppressions = suppressionsInText(text);
+    files.push(suppressions.length ? { ...r.file, suppressions } : r.file);
   }
   return { files };
 }

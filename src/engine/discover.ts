@@ -19,7 +19,11 @@ export interface ScanRoot {
   dependencyFiles: string[];
   /** .env files and YAML files (templates are recognised by their content when read). */
   configFiles: string[];
+  /** JSON files (CloudFormation templates are recognised by content), Terraform files, TypeScript files (CDK apps). */
+  iac: { json: string[]; terraform: string[]; typescript: string[] };
 }
+
+const IAC_FILE = /\.(json|tf|ts)$/;
 
 export function toPosix(p: string): string {
   return p.split(sep).join('/');
@@ -36,17 +40,20 @@ export function discover(paths: string[], exclude: string[], cwd: string, diagno
     const st = statSync(abs);
     if (st.isFile()) {
       const config = isConfigFileName(basename(abs));
-      if (!abs.endsWith('.py') && !DEPENDENCY_FILES.test(basename(abs)) && !config) {
-        diagnostics.push({ level: 'warning', where: input, message: 'not a Python source or dependency file; skipped' });
+      const iac = IAC_FILE.test(abs) && !abs.endsWith('.d.ts');
+      if (!abs.endsWith('.py') && !DEPENDENCY_FILES.test(basename(abs)) && !config && !iac) {
+        diagnostics.push({ level: 'warning', where: input, message: 'not a Python source, dependency, config or IaC file; skipped' });
         continue;
       }
       const root = dirname(abs);
-      const dependency = !abs.endsWith('.py') && !config;
-      roots.push({ root, python: abs.endsWith('.py') ? [abs] : [], dependencyFiles: dependency ? [abs] : [], configFiles: config ? [abs] : [] });
+      const dependency = !abs.endsWith('.py') && !config && !iac;
+      const out: ScanRoot = { root, python: abs.endsWith('.py') ? [abs] : [], dependencyFiles: dependency ? [abs] : [], configFiles: config ? [abs] : [], iac: { json: [], terraform: [], typescript: [] } };
+      if (iac) addIac(out, abs);
+      roots.push(out);
       continue;
     }
     const excluder = ignore().add(exclude);
-    const out: ScanRoot = { root: abs, python: [], dependencyFiles: [], configFiles: [] };
+    const out: ScanRoot = { root: abs, python: [], dependencyFiles: [], configFiles: [], iac: { json: [], terraform: [], typescript: [] } };
     walk(abs, abs, [], excluder, out, diagnostics);
     roots.push(out);
   }
@@ -89,6 +96,13 @@ function walk(root: string, dir: string, parents: { base: string; ig: Ignore }[]
       if (e.name.endsWith('.py')) out.python.push(abs);
       else if (DEPENDENCY_FILES.test(e.name)) out.dependencyFiles.push(abs);
       else if (isConfigFileName(e.name)) out.configFiles.push(abs);
+      else if (IAC_FILE.test(e.name) && !e.name.endsWith('.d.ts')) addIac(out, abs);
     }
   }
+}
+
+function addIac(out: ScanRoot, abs: string): void {
+  if (abs.endsWith('.json')) out.iac.json.push(abs);
+  else if (abs.endsWith('.tf')) out.iac.terraform.push(abs);
+  else out.iac.typescript.push(abs);
 }

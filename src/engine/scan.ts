@@ -14,8 +14,12 @@ import { indexDependencies } from './dependencies.ts';
 import { readConfigFiles } from './config-files.ts';
 import type { ConfigFiles } from '../code/config/env-files.ts';
 import { parseAll } from './pool.ts';
+import { readIac } from './iac-files.ts';
+import { linkIac, type IacLinks } from '../code/iac/link.ts';
+import type { IacModel } from '../code/iac/model.ts';
 import type { FileJob } from './parse-files.ts';
 import { applySuppressions } from './suppress.ts';
+import type { Suppression } from '../code/python/ir.ts';
 import type { Diagnostic, ScanOptions, ScanResult } from './types.ts';
 import { VERSION } from './version.ts';
 import { statSync } from 'node:fs';
@@ -29,6 +33,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const suppressed: Finding[] = [];
   const dependencies: ScanResult['dependencies'] = [];
   const routes: ScanResult['routes'] = [];
+  const iacDocuments: ScanResult['iac'] = [];
   let files = 0;
   let bytes = 0;
 
@@ -41,7 +46,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const display = (abs: string): string => toPosix(relative(cwd, abs)) || abs;
     const jobs: FileJob[] = root.python.map((abs) => ({ abs, display: display(abs), rel: toPosix(relative(root.root, abs)), size: safeSize(abs) }));
     const size = jobs.reduce((n, j) => n + Math.max(0, j.size), 0);
-    const config = readConfigFiles(root.configFiles, display, diagnostics); // .env files, template environment blocks
+    const config = readConfigFiles(root.configFiles, display, diagnostics); // committed .env files
 
     // 2. analyse: parse into module models (in worker threads for large inputs) …
     const parsed = await parseAll(jobs, size, options.workers);
@@ -55,11 +60,21 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     // … then resolve across the project's modules and run the rules
     const absByDisplay = new Map(jobs.map((j) => [j.display, j.abs]));
     const project = buildPythonProject(parsed.models, (file) => deps.starletteFor(absByDisplay.get(file) ?? file));
-    const raw = runRules(RULES, project, config, diagnostics);
-    routes.push(...routeInventory(project));
+
+    // infrastructure-as-code: templates, Terraform, CDK apps (Python ones are the modules importing aws_cdk)
+    const cdkPython = parsed.models.filter((m) => Object.values(m.imports).some((i) => /^aws_cdk(\.|$)/.test(i.module))).map((m) => absByDisplay.get(m.file)).filter((x): x is string => !!x);
+    const otherSuppressions = suppressionsOfConfig(config);
+    const model = await readIac(root.root, { templates: [...root.configFiles.filter((f) => /\.ya?ml$/i.test(f)), ...root.iac.json], terraform: root.iac.terraform, typescript: root.iac.typescript, cdkPython }, display, diagnostics, otherSuppressions);
+    files += model.documents.filter((d) => d.format !== 'cdk-python').length; // CDK Python apps are counted as Python
+    const relByDisplay = new Map(jobs.map((j) => [j.display, j.rel]));
+    const iac = model.documents.length ? { model, links: linkIac(model, project, (file) => relByDisplay.get(file)) } : undefined;
+    if (iac) iacDocuments.push(...model.documents.map((d) => ({ file: d.file, format: d.format })));
+
+    const raw = runRules(RULES, project, config, iac, diagnostics);
+    routes.push(...routeInventory(project, iac));
 
     // 5. score: severity is set per finding; suppressions last
-    const s = applySuppressions(raw, parsed.models, diagnostics);
+    const s = applySuppressions(raw, parsed.models, diagnostics, otherSuppressions);
     findings.push(...s.kept);
     suppressed.push(...s.suppressed);
   }
@@ -74,14 +89,16 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     stats: { files, pythonFiles: roots.reduce((n, r) => n + r.python.length, 0), bytes, durationMs: Math.round(performance.now() - started) },
     dependencies,
     routes,
+    iac: iacDocuments,
   };
 }
 
-function runRules(rules: readonly Rule[], project: PythonProject, config: ConfigFiles, diagnostics: Diagnostic[]): Finding[] {
+function runRules(rules: readonly Rule[], project: PythonProject, config: ConfigFiles, iac: { model: IacModel; links: IacLinks } | undefined, diagnostics: Diagnostic[]): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
+    if (rule.meta.source === 'iac' && !iac) continue;
     try {
-      rule.check({ project, config, report: (r) => out.push(makeFinding(toFindingInput(rule.meta, r))) });
+      rule.check({ project, config, iac, report: (r) => out.push(makeFinding(toFindingInput(rule.meta, r))) });
     } catch (e) {
       diagnostics.push({ level: 'error', message: `rule ${rule.meta.id} failed: ${(e as Error).message}; other rules ran` });
     }
@@ -105,6 +122,13 @@ function dedupe(findings: Finding[]): Finding[] {
     ordinal.set(f.fingerprint, n);
     out.push(n === 1 ? f : { ...f, fingerprint: createHash('sha256').update(`${f.fingerprint}#${n}`).digest('hex').slice(0, 32) });
   }
+  return out;
+}
+
+/** Suppression comments of the .env files read. */
+function suppressionsOfConfig(config: ConfigFiles): Map<string, Suppression[]> {
+  const out = new Map<string, Suppression[]>();
+  for (const f of config.files) if (f.suppressions?.length) out.set(f.file, f.suppressions);
   return out;
 }
 

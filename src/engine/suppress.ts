@@ -1,10 +1,25 @@
 /** Inline suppressions: `# crossread: ignore[rule-id] reason` on the finding's line or the line above. */
 import type { Finding } from '../findings/index.ts';
-import type { ModuleModel } from '../code/python/ir.ts';
+import type { ModuleModel, Suppression } from '../code/python/ir.ts';
 import type { Diagnostic } from './types.ts';
 
-export function applySuppressions(findings: Finding[], modules: ModuleModel[], diagnostics: Diagnostic[]): { kept: Finding[]; suppressed: Finding[] } {
-  const byFile = new Map(modules.map((m) => [m.file, m.suppressions]));
+/**
+ * Suppression comments in a file that is not Python (YAML, Terraform, TypeScript, .env): `#` or `//`
+ * comments, found by line; the marker must follow the comment sign.
+ */
+export function suppressionsInText(text: string): Suppression[] {
+  if (!text.includes('crossread:')) return [];
+  const out: Suppression[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const m = /(?:^|\s)(?:#|\/\/)\s*crossread:\s*ignore\[([^\]]*)\]\s*(.*)$/.exec(line);
+    if (m) out.push({ rules: m[1].split(',').map((r) => r.trim()).filter(Boolean), reason: m[2].trim(), line: i + 1 });
+  });
+  return out;
+}
+
+/** `others`: suppressions of the non-Python files (templates, Terraform, CDK apps, .env files), by file as shown. */
+export function applySuppressions(findings: Finding[], modules: ModuleModel[], diagnostics: Diagnostic[], others: Map<string, Suppression[]> = new Map()): { kept: Finding[]; suppressed: Finding[] } {
+  const byFile = new Map([...others, ...modules.map((m) => [m.file, m.suppressions] as const)]);
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   const warned = new Set<string>();

@@ -27,6 +27,8 @@ export interface ScanResult {
   stats: { files: number; pythonFiles: number; bytes: number; durationMs: number };
   /** Routes and Lambda handlers found in the code, with auth style and DynamoDB operations. */
   routes: import('../code/inventory.ts').RouteEntry[];
+  /** Infrastructure-as-code files read, with their format. */
+  iac: { file: string; format: string }[];
   /** Starlette/FastAPI versions read from dependency files, per directory. */
   dependencies: { dir: string; starlette?: string; fastapi?: string; source: string }[];
 }

@@ -36,16 +36,26 @@ export function loadKnowledge(ruleId: string): KnowledgeEntry | undefined {
 
 export interface CodeBlock {
   kind: 'vulnerable' | 'fixed';
+  lang: 'python' | 'yaml' | 'json' | 'hcl' | 'typescript';
   code: string;
   line: number;
+  /** The file the block is written to (`file=template.yaml`); blocks of one kind naming files under one heading are one project. */
+  file: string;
+  /** The heading the block sits under, which groups the blocks of a multi-file example. */
+  group: number;
+  multi: boolean;
 }
 
-/** ```python vulnerable / ```python fixed blocks, which tests run the rules on. */
+const DEFAULT_FILE: Record<CodeBlock['lang'], string> = { python: 'app.py', yaml: 'template.yaml', json: 'template.json', hcl: 'main.tf', typescript: 'stack.ts' };
+
+/** ```python vulnerable / ```yaml fixed file=template.yaml blocks, which tests run the rules on. */
 export function codeBlocks(markdown: string): CodeBlock[] {
   const out: CodeBlock[] = [];
-  const re = /^```python (vulnerable|fixed)\n([\s\S]*?)^```/gm;
+  const re = /^```(python|yaml|json|hcl|typescript) (vulnerable|fixed)(?: file=(\S+))?\n([\s\S]*?)^```/gm;
   for (const m of markdown.matchAll(re)) {
-    out.push({ kind: m[1] as CodeBlock['kind'], code: m[2], line: markdown.slice(0, m.index).split('\n').length });
+    const before = markdown.slice(0, m.index);
+    const lang = m[1] as CodeBlock['lang'];
+    out.push({ kind: m[2] as CodeBlock['kind'], lang, code: m[4], line: before.split('\n').length, file: m[3] ?? DEFAULT_FILE[lang], group: (before.match(/^#{2,3} /gm) ?? []).length, multi: !!m[3] });
   }
   return out;
 }

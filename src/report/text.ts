@@ -17,6 +17,8 @@ export function renderText(result: ScanResult, ctx: RenderContext): string {
   const paint = (style: keyof typeof COLORS, s: string): string => (ctx.color ? `\u001b[${COLORS[style][0]}m${s}\u001b[${COLORS[style][1]}m` : s);
   const out: string[] = [];
   for (const f of result.findings) out.push(finding(f, ctx, paint), '');
+  const gateway = routesBehindGateway(result, paint);
+  if (gateway.length) out.push(...gateway, '');
   for (const d of result.diagnostics) out.push(`${paint(d.level === 'error' ? 'high' : 'medium', d.level)}: ${d.where ? `${d.where}: ` : ''}${d.message}`);
   if (result.diagnostics.length) out.push('');
   out.push(summary(result, paint));
@@ -50,6 +52,29 @@ function finding(f: Finding, ctx: RenderContext, paint: (s: keyof typeof COLORS,
   return lines.join('\n');
 }
 
+const LAYER: Record<string, string> = { gateway: 'gateway', 'mock-options': 'MOCK OPTIONS', 'function-url': 'function URL', code: 'code', none: 'none' };
+const MAX_ROUTES = 30;
+
+/** Code routes joined to the gateway routes in front of them, with who answers CORS and with what. */
+function routesBehindGateway(result: ScanResult, paint: (s: keyof typeof COLORS, t: string) => string): string[] {
+  const routes = result.routes.filter((r) => r.gateway?.length);
+  if (!routes.length) return [];
+  type View = NonNullable<(typeof routes)[number]['gateway']>[number]['cors']['preflight'];
+  const view = (v: View): string =>
+    v.layer === 'none' ? 'no CORS headers' : !v.origins.length && v.where ? v.where : `${LAYER[v.layer] ?? v.layer} ${v.origins.join(' ') || '(no origin)'}${v.credentials === true ? ' +credentials' : ''}`;
+  const width = Math.min(40, Math.max(...routes.map((r) => `${r.method} ${r.path || r.handler}`.length)));
+  const lines = [paint('bold', 'Routes behind a gateway') + paint('dim', ' (gateway route and authorizer · CORS: preflight → actual response)')];
+  for (const r of routes.slice(0, MAX_ROUTES)) {
+    r.gateway!.forEach((x, i) => {
+      const name = i === 0 ? `${r.method} ${r.path || r.handler}` : '';
+      const [pre, act] = [view(x.cors.preflight), view(x.cors.actual)];
+      lines.push(`  ${name.padEnd(width)}  ${x.api} ${x.route} (${x.authorizer}) · ${pre === act ? `${pre} (both)` : `${pre} → ${act}`}`);
+    });
+  }
+  if (routes.length > MAX_ROUTES) lines.push(paint('dim', `  … ${routes.length - MAX_ROUTES} more (--format json lists every route)`));
+  return lines;
+}
+
 function summary(result: ScanResult, paint: (s: keyof typeof COLORS, t: string) => string): string {
   const counts = SEVERITIES.map((s) => [s, result.findings.filter((f) => f.severity === s).length] as const);
   const total = result.findings.length;
@@ -57,5 +82,6 @@ function summary(result: ScanResult, paint: (s: keyof typeof COLORS, t: string) 
   const secs = (result.stats.durationMs / 1000).toFixed(2);
   const sup = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
   const head = total === 0 ? 'No findings' : `${total} finding${total === 1 ? '' : 's'}`;
-  return `${head}: ${parts.join(', ')}${sup} · ${result.stats.pythonFiles} Python files in ${secs} s`;
+  const iac = result.iac?.length ? `, ${result.iac.length} IaC file${result.iac.length === 1 ? '' : 's'}` : '';
+  return `${head}: ${parts.join(', ')}${sup} · ${result.stats.pythonFiles} Python files${iac} in ${secs} s`;
 }

@@ -21,8 +21,10 @@ export interface ConfigVariable {
 
 export interface ConfigFile {
   file: string; // as shown to users
-  kind: 'env' | 'cloudformation' | 'serverless';
+  kind: 'env';
   variables: ConfigVariable[];
+  /** `# crossread: ignore[rule] reason` comments, by line. */
+  suppressions?: { rules: string[]; reason: string; line: number }[];
 }
 
 /** The config files of one scan root, read by the engine and handed to rules. */

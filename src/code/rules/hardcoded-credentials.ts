@@ -1,10 +1,9 @@
-import { mask, type Evidence } from '../../findings/index.ts';
+import type { Evidence } from '../../findings/index.ts';
 import type { Rule } from './rule.ts';
 import type { ModuleModel } from '../python/ir.ts';
 import type { SecretSite } from '../python/secret-sites.ts';
 import type { Resolver } from '../python/resolve.ts';
-import type { ConfigFile, ConfigVariable } from '../config/env-files.ts';
-import { credentialImpact, isTestModule, judgeSecret, type SecretVerdict } from '../secrets.ts';
+import { credentialImpact, isTestModule, judgeSecret, maskSecrets, type SecretVerdict } from '../secrets.ts';
 
 /** jwt.encode / jwt.decode of PyJWT, python-jose and authlib. */
 const JWT_FUNCTIONS = /^(?:jwt|jose\.jwt|authlib\.jose\.jwt)\.(?:encode|decode)$/;
@@ -23,7 +22,7 @@ export const rule: Rule = {
     stability: 'experimental',
     remediation: 'Remove the credential from the source and rotate it; load it at run time from the execution role, Secrets Manager or SSM Parameter Store.',
     limits:
-      'Reads Python, .env files (not .env.example/.sample/.template, nor files .gitignore ignores), CloudFormation/SAM YAML environment blocks and serverless.yml environments; Terraform, CDK code and JSON templates are not read. ' +
+      'Reads Python and .env files (not .env.example/.sample/.template, nor files .gitignore ignores); literals in Lambda environment blocks of SAM, CloudFormation, serverless.yml, Terraform and CDK are reported by secrets-in-function-environment. ' +
       'Values are judged by format (AWS key ids, secret keys, session tokens) or by a secret-ish name with a generated-looking value (length, entropy, mixed characters), so dictionary-word passwords ("hunter2", "password123") and secrets built at run time are not reported. ' +
       'In test files (tests/, test_*.py, *_test.py, conftest.py) only real-format AWS access key ids are reported. A .env file is reported when the scan sees it, whether or not git tracks it.',
   },
@@ -61,13 +60,13 @@ export const rule: Rule = {
       }
     }
     for (const file of config?.files ?? []) {
-      const testFile = file.kind === 'env' && /(?:^|[./])\.?env\.test(?:ing)?$/.test(file.file);
+      const testFile = /(?:^|[./])\.?env\.test(?:ing)?$/.test(file.file);
       for (const v of file.variables) {
         if (v.value === undefined) continue; // computed: !Ref, !Sub, Fn::GetAtt, a nested map
         const verdict = judgeSecret({ value: v.value, name: v.name, testFile });
         if (!verdict) continue;
         report({
-          message: `Hard-coded ${verdict.kind} ${configPlace(file, v)}: readable by anyone with the repository${file.kind === 'env' ? '' : ', and by anyone allowed lambda:GetFunctionConfiguration'}.`,
+          message: `Hard-coded ${verdict.kind} in ${v.name} of the committed ${file.file.split('/').at(-1) ?? file.file} file: readable by anyone with the repository.`,
           location: { file: file.file, start: { line: v.line, column: v.col } },
           impact: credentialImpact(verdict.kind),
           confidence: verdict.byFormat ? 'high' : 'medium',
@@ -105,32 +104,6 @@ function place(sites: SecretSite[], resolver: Resolver, m: ModuleModel): string 
     case 'string':
       return 'in a string literal';
   }
-}
-
-function configPlace(file: ConfigFile, v: ConfigVariable): string {
-  const base = file.file.split('/').at(-1) ?? file.file;
-  if (file.kind === 'env') return `in ${v.name} of the committed ${base} file`;
-  return `in environment variable ${v.name} of ${v.owner} (${v.where} in ${base})`;
-}
-
-/** The snippet with every secret (and a secret cut off by the line limit) masked. */
-function maskSecrets(snippet: string, secrets: string[]): string {
-  let out = snippet;
-  for (const s of secrets) {
-    if (!s) continue;
-    out = out.split(s).join(mask(s));
-    // the line was clipped in the middle of the secret: mask the visible prefix too
-    if (out.endsWith('…')) {
-      const body = out.slice(0, -1);
-      for (let k = Math.min(s.length - 1, body.length); k >= 4; k--) {
-        if (body.endsWith(s.slice(0, k))) {
-          out = `${body.slice(0, body.length - k)}${mask(s)}`;
-          break;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -21,6 +21,13 @@ import { rule as sensitiveDataStoredInClear } from './sensitive-data-stored-in-c
 import { rule as secretWrittenReadable } from './secret-written-readable.ts';
 import { rule as hardcodedCredentials } from './hardcoded-credentials.ts';
 import { rule as debugModeEnabled } from './debug-mode-enabled.ts';
+import { rule as gatewayCorsWildcardOrigin } from './gateway-cors-wildcard-origin.ts';
+import { rule as gatewayCorsPermissiveOrigin } from './gateway-cors-permissive-origin.ts';
+import { rule as gatewayRouteWithoutAuthorizer } from './gateway-route-without-authorizer.ts';
+import { rule as iamDynamodbWildcard } from './iam-dynamodb-wildcard.ts';
+import { rule as iamDynamodbLeadingkeysMisused } from './iam-dynamodb-leadingkeys-misused.ts';
+import { rule as corsPreflightActualMismatch } from './cors-preflight-actual-mismatch.ts';
+import { rule as secretsInFunctionEnvironment } from './secrets-in-function-environment.ts';
 
 export const RULES: readonly Rule[] = [
   corsWildcardWithCredentials,
@@ -44,6 +51,13 @@ export const RULES: readonly Rule[] = [
   secretWrittenReadable,
   hardcodedCredentials,
   debugModeEnabled,
+  gatewayCorsWildcardOrigin,
+  gatewayCorsPermissiveOrigin,
+  gatewayRouteWithoutAuthorizer,
+  iamDynamodbWildcard,
+  iamDynamodbLeadingkeysMisused,
+  corsPreflightActualMismatch,
+  secretsInFunctionEnvironment,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,6 +1,8 @@
 import type { Evidence, FindingInput, Impact, Likelihood, Confidence, Location, Route, Remediation, OwaspApiId } from '../../findings/index.ts';
 import type { PythonProject } from '../python/app-model.ts';
 import type { ConfigFiles } from '../config/env-files.ts';
+import type { IacModel } from '../iac/model.ts';
+import type { IacLinks } from '../iac/link.ts';
 
 export interface RuleMeta {
   id: string;
@@ -14,7 +16,9 @@ export interface RuleMeta {
   impact: Impact;
   likelihood: Likelihood;
   confidence: Confidence;
-  appliesTo: { framework: ('fastapi' | 'starlette' | 'lambda')[]; datastore: ('dynamodb' | 'any')[] };
+  appliesTo: { framework: ('fastapi' | 'starlette' | 'lambda' | 'api-gateway')[]; datastore: ('dynamodb' | 'any')[] };
+  /** What the rule reads: the code (default) or the infrastructure-as-code model. */
+  source?: 'code' | 'iac';
   stability: 'experimental' | 'stable';
   /** One imperative sentence. */
   remediation: string;
@@ -36,8 +40,10 @@ export interface Report {
 
 export interface RuleContext {
   project: PythonProject;
-  /** .env files and template environment blocks of the scan root (absent when the caller has none). */
+  /** .env files of the scan root (absent when the caller has none). */
   config?: ConfigFiles;
+  /** The infrastructure-as-code of the scan root, and how it joins the code (absent when there is none). */
+  iac?: { model: IacModel; links: IacLinks };
   report(r: Report): void;
 }
 
@@ -50,7 +56,7 @@ export function toFindingInput(meta: RuleMeta, r: Report): FindingInput {
   return {
     ruleId: meta.id,
     topic: meta.topic,
-    source: 'code',
+    source: meta.source ?? 'code',
     message: r.message,
     impact: r.impact ?? meta.impact,
     likelihood: r.likelihood ?? meta.likelihood,
