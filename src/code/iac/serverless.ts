@@ -4,7 +4,8 @@
  * Read: `functions.<f>` (handler, runtime, environment, function URL, per-function IAM statements of
  * serverless-iam-roles-per-function), `events[].http` (one REST API, `ApiGatewayRestApi`) and
  * `events[].httpApi` (one HTTP API, `HttpApi`) with their CORS and authorizers, `provider.iam.role.statements`
- * / `provider.iamRoleStatements`, `provider.environment`, and DynamoDB tables under `resources.Resources`.
+ * / `provider.iamRoleStatements` and the AWS managed policies of `provider.iam.role.managedPolicies` /
+ * `provider.iamManagedPolicies`, `provider.environment`, and DynamoDB tables under `resources.Resources`.
  * The semantics follow the framework's compiler: a REST `cors` becomes a MOCK OPTIONS method per path (the
  * settings of every event on a path are merged, several origins are matched by a VTL template); an HTTP API
  * and a function URL answer preflights themselves.
@@ -36,6 +37,7 @@ import {
   type Unresolved,
 } from './model.ts';
 import { joinDir, MAX_IAC_BYTES, placeAt, type ReaderInput } from './reader.ts';
+import { MANAGED_POLICIES } from './terraform.ts';
 
 /** CloudFormation's short-form intrinsic functions (Fn::X written as !X). */
 const CFN_TAGS = [
@@ -674,6 +676,8 @@ function readInto(src: Source, out: IacDocument): void {
     : [
         ...readStatements(src, src.at(roleVal, 'statements'), 'provider.iam.role.statements'),
         ...readStatements(src, src.at(provider, 'iamRoleStatements'), 'provider.iamRoleStatements'),
+        ...readManagedPolicies(src, src.at(roleVal, 'managedPolicies'), 'provider.iam.role.managedPolicies'),
+        ...readManagedPolicies(src, src.at(provider, 'iamManagedPolicies'), 'provider.iamManagedPolicies'),
       ];
   const providerEnv = readEnvironment(src, src.at(provider, 'environment'), 'provider.environment');
   const providerRuntime = src.plain(src.at(provider, 'runtime'));
@@ -800,13 +804,11 @@ function functionEntries(src: Source, root: Val): [string, Entry][] {
 function readEnvironment(src: Source, block: Val | undefined, path: string): IacFunction['environment'] {
   const out: IacFunction['environment'] = [];
   for (const [name, e] of src.entries(block)) {
-    const node = src.deref(e.raw);
+    const v = src.val(e.raw);
     let value: string | undefined;
-    if (isScalar(node) && !node.tag?.startsWith('!') && node.value !== null && node.value !== undefined) {
-      const s = String(node.value);
-      // a variable is computed, never a literal
-      if (!s.includes('${')) value = s;
-    }
+    // what the file decides (`${self:…}`, a literal fallback) is a literal; other variables and intrinsics are computed
+    if (v?.t === 'str' && !v.value.includes('${')) value = v.value;
+    else if (v?.t === 'prim' && v.value !== null) value = String(v.value);
     out.push({ name, ...(value !== undefined ? { value } : {}), at: src.place(e.keyNode, `${path}.${name}`) });
   }
   return out;
@@ -832,6 +834,19 @@ function readStatements(src: Source, list: Val | undefined, path: string): IamSt
       conditions,
       at: src.place(actionEntry?.keyNode ?? item, `${path}[${i}]`),
     });
+  });
+  return out;
+}
+
+/** AWS managed policies attached to the role (`arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess`), as the statements they stand for. */
+function readManagedPolicies(src: Source, list: Val | undefined, path: string): IamStatement[] {
+  const out: IamStatement[] = [];
+  src.items(list).forEach((item, i) => {
+    const arn = textOf(src.str(src.val(item)));
+    // the partition may be written as a variable or an intrinsic: `arn:${aws:partition}:iam::aws:policy/…`
+    const name = arn === undefined ? undefined : /^arn:[^:]+:iam::aws:policy\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(arn)?.[1];
+    if (!name || !Object.hasOwn(MANAGED_POLICIES, name)) return;
+    out.push({ effect: 'Allow', actions: [...MANAGED_POLICIES[name]], resources: ['*'], conditions: {}, template: name, at: src.place(item, `${path}[${i}]`) });
   });
   return out;
 }

@@ -820,7 +820,7 @@ function headerKey(param: string, prefix: string): string | undefined {
 }
 
 /** AWS managed policies whose DynamoDB grants matter, as statements (policy versions of 2024-11). */
-const MANAGED_POLICIES: Record<string, string[]> = {
+export const MANAGED_POLICIES: Record<string, string[]> = {
   AmazonDynamoDBFullAccess: ['dynamodb:*'],
   AmazonDynamoDBReadOnlyAccess: [
     'dynamodb:BatchGetItem',

@@ -1,8 +1,9 @@
 import type { Impact } from '../../findings/index.ts';
 import type { Rule } from './rule.ts';
-import { allOf, isUnresolved } from '../iac/model.ts';
+import { allOf } from '../iac/model.ts';
 import { dynamoReach, placeEvidence, placeLocation, text } from './iac-context.ts';
 
+const WRITE_ACTION = /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|PartiQL(Insert|Update|Delete))$/i;
 const placeKey = (p: { file: string; line: number }): string => `${p.file}:${p.line}`;
 
 /** Templates and grants that give a function every write on a table. */
@@ -42,11 +43,19 @@ export const rule: Rule = {
         let impact: Impact = 'medium';
         const star = dynamo.find((a) => a === '*' || /^dynamodb:\*$/i.test(a));
         if (star) reasons.push(star === '*' ? "Action '*' (every action of every service)" : 'dynamodb:* (every DynamoDB action, DeleteTable and the backup and export APIs included)');
-        const anyResource = s.resources.some((r) => !isUnresolved(r) && (r === '*' || /:table\/\*$/.test(r)));
-        if (anyResource) reasons.push(`Resource ${s.resources.map(text).find((r) => r === '*' || /:table\/\*$/.test(r))} (every table in the account)`);
+        // `*`, or a table ARN ending in `table/*` (its region and account may be computed: the ending is what matters)
+        const everyTable = (r: string): boolean => r === '*' || /:table\/\*$/.test(r);
+        const wide = s.resources.map(text).find(everyTable);
+        const anyResource = wide !== undefined;
+        if (anyResource) reasons.push(`Resource ${wide} (every table in the account)`);
         if (star && anyResource) impact = 'high';
-        if (!star && s.template && READ_WRITE_TEMPLATES.test(s.template) && reach?.known && reach.reads && !reach.writes) {
-          reasons.push(`${s.template}, which allows writes and deletes on the table, while the code only reads (${reach.codeOps.join(', ')})`);
+        const writeActions = dynamo.filter((a) => WRITE_ACTION.test(a));
+        if (!star && reach?.known && reach.reads && !reach.writes && (writeActions.length || (s.template && READ_WRITE_TEMPLATES.test(s.template)))) {
+          reasons.push(
+            s.template
+              ? `${s.template}, which allows writes and deletes on the table, while the code only reads (${reach.codeOps.join(', ')})`
+              : `${writeActions.join(', ')}, while the code only reads (${reach.codeOps.join(', ')})`,
+          );
           impact = 'low';
         }
         if (!reasons.length) continue;
