@@ -1022,6 +1022,11 @@ function mapProps(v: V | undefined): Map<string, Item> {
   return out;
 }
 
+/** A method's argument by position, or by its Python keyword name (`add_environment(key=…, value=…)`). */
+function arg(args: Args, i: number, name: string): Item | undefined {
+  return args.pos[i] ?? args.kw.get(name);
+}
+
 /** Present, and not `None` / `undefined`. */
 function given(i: Item | undefined): i is Item {
   return !!i && i.v.t !== 'null';
@@ -1835,7 +1840,7 @@ class Interpreter {
       case 'aws_lambda.Code.fromAsset':
       case 'aws_lambda.DockerImageCode.fromImageAsset':
       case 'aws_lambda.Code.fromDockerBuild': {
-        const dir = this.dirOf(args.pos[0]);
+        const dir = this.dirOf(arg(args, 0, 'path'));
         return { t: 'code', ...(dir !== undefined ? { dir } : {}) };
       }
       case 'aws_lambda.Runtime':
@@ -1917,12 +1922,12 @@ class Interpreter {
             this.functionUrl(o, propsOf(args, 0), at, `${o.fn.name}.addFunctionUrl`);
             return obj({ kind: 'construct', type: 'FunctionUrl' });
           case 'addToRolePolicy':
-            this.attachStatement(o.role, args.pos[0]?.v, `${o.fn.name}.addToRolePolicy`);
+            this.attachStatement(o.role, arg(args, 0, 'statement')?.v, `${o.fn.name}.addToRolePolicy`);
             return NULL;
           case 'addEnvironment': {
-            const k = str(args.pos[0]?.v);
+            const k = str(arg(args, 0, 'key')?.v);
             if (k !== undefined) {
-              const value = str(args.pos[1]?.v);
+              const value = str(arg(args, 1, 'value')?.v);
               this.setEnv(o.fn, { name: k, ...(value !== undefined ? { value } : {}), at: this.place(at, `${o.fn.name}.environment.${k}`) });
             }
             return obj(o);
@@ -1935,14 +1940,14 @@ class Interpreter {
       case 'role':
         switch (name) {
           case 'addManagedPolicy':
-            this.managedPolicy(o.role, args.pos[0], at, `${o.role.name}.addManagedPolicy`);
+            this.managedPolicy(o.role, arg(args, 0, 'policy'), at, `${o.role.name}.addManagedPolicy`);
             return NULL;
           case 'addToPolicy':
           case 'addToPrincipalPolicy':
-            this.attachStatement(o.role, args.pos[0]?.v, `${o.role.name}.${name}`);
+            this.attachStatement(o.role, arg(args, 0, 'statement')?.v, `${o.role.name}.${name}`);
             return NULL;
           case 'attachInlinePolicy': {
-            const p = args.pos[0]?.v;
+            const p = arg(args, 0, 'policy')?.v;
             if (p?.t === 'obj' && p.o.kind === 'policy') this.attachPolicy(p.o, o.role, `${o.role.name}.attachInlinePolicy`);
             return NULL;
           }
@@ -1951,7 +1956,7 @@ class Interpreter {
         }
       case 'policy':
         if (name === 'attachToRole') {
-          this.attachPolicy(o, this.roleOf(args.pos[0]?.v), 'attachToRole');
+          this.attachPolicy(o, this.roleOf(arg(args, 0, 'role')?.v), 'attachToRole');
           return NULL;
         }
         if (name === 'addStatements') {
@@ -1972,8 +1977,8 @@ class Interpreter {
             o.st.resources.push('*');
             return NULL;
           case 'addCondition': {
-            const op = str(args.pos[0]?.v);
-            const k = args.pos[1]?.v;
+            const op = str(arg(args, 0, 'key')?.v);
+            const k = arg(args, 1, 'value')?.v;
             if (op !== undefined && k?.t === 'map') this.addConditions(o.st, { t: 'map', entries: [{ key: op, v: k, at, text: '' }] });
             return NULL;
           }
@@ -1983,9 +1988,10 @@ class Interpreter {
       case 'table': {
         const actions = GRANTS[name];
         if (!actions && name !== 'grant') return undefined;
-        const role = this.roleOf(args.pos[0]?.v);
+        const granteeArg = arg(args, 0, 'grantee');
+        const role = this.roleOf(granteeArg?.v);
         const tableName = o.table.id.slice(o.table.id.indexOf('#') + 1);
-        const grantee = args.pos[0] ? this.granteeName(args.pos[0]) : '?';
+        const grantee = granteeArg ? this.granteeName(granteeArg) : '?';
         const st: IamStatement = {
           effect: 'Allow',
           actions: actions ? [...actions] : args.pos.slice(1).map(istr),

@@ -7,18 +7,26 @@ import type { IacLinks } from '../iac/link.ts';
 
 type Weakness = { kind: 'shared-hosting' | 'null' | 'http' | 'any-subdomain' | 'localhost'; origin: string; why: string };
 
-/** What is wrong with one configured origin, if anything. */
-function weakness(origin: string, matching: DeclaredCors['cors']['matching']): Weakness | undefined {
+/**
+ * What is wrong with one configured origin, if anything. A `*` inside an origin is a pattern where the layer
+ * matches patterns: an HTTP API (documented for `https://*`), serverless' generated VTL, and — undocumented,
+ * so judged with low confidence — a function URL. A REST MOCK OPTIONS (SAM's static header, CDK's exact
+ * comparison) compares it as written, so no browser origin ever equals it: inert, not permissive.
+ */
+function weakness(origin: string, matching: DeclaredCors['cors']['matching'], kind: DeclaredCors['api']['kind']): Weakness | undefined {
   const o = origin.trim();
   if (o === '*') return undefined; // gateway-cors-wildcard-origin
   if (o.toLowerCase() === 'null') return { kind: 'null', origin: o, why: 'any site can read its responses (a sandboxed iframe sends Origin: null)' };
   if (isDevOrigin(o)) return { kind: 'localhost', origin: o, why: "any page served on the victim's machine (a dev server, a local tool) can read its responses" };
   const host = /^[a-z][a-z0-9+.-]*:\/\/([^/:]+)/i.exec(o)?.[1]?.toLowerCase() ?? o.toLowerCase();
   if (host.includes('*')) {
+    const patterns = matching === 'pattern' || kind === 'http' || kind === 'function-url';
+    if (!patterns) return undefined;
     const rest = host.slice(host.lastIndexOf('*') + 1).replace(/^\./, '');
+    const how = matching === 'pattern' ? ` (matched as a pattern: '*' becomes '.+')` : '';
+    if (!rest) return { kind: 'shared-hosting', origin: o, why: `every ${/^http:/i.test(o) ? 'http' : 'https'} site can read its responses${how}` };
     // a suffix of shared hosting, or one of its parents (`*.amazonaws.com` covers every customer's S3 site)
     const shared = SHARED_HOSTING.find((s) => rest === s || rest.endsWith(`.${s}`) || s.endsWith(`.${rest}`));
-    const how = matching === 'pattern' ? ` (matched as a pattern: '*' becomes '.+')` : '';
     if (shared) return { kind: 'shared-hosting', origin: o, why: `anyone who publishes a site under ${rest}${how} can read its responses` };
     return { kind: 'any-subdomain', origin: o, why: `every subdomain of ${rest}${how} can read its responses (one forgotten or taken-over subdomain is enough)` };
   }
@@ -60,7 +68,7 @@ export const rule: Rule = {
     stability: 'experimental',
     remediation: 'List exact https origins of your own front ends; drop wildcards over shared hosting, http origins, localhost and null from deployed stages.',
     limits:
-      'Judges the origins written in the template; origins from parameters without defaults, SSM or stage variables are not known. Wildcards are judged by what follows the last *. Whether a subdomain can be taken over is not checked.',
+      'Judges the origins written in the template; origins from parameters without defaults, SSM or stage variables are not known. Wildcards are judged by what follows the last *, and only where the layer matches patterns (HTTP APIs, serverless REST origins); a REST MOCK OPTIONS or a function URL compares them as written, so they match nothing. Whether a subdomain can be taken over is not checked.',
   },
   check({ project, iac, report }) {
     if (!iac) return;
@@ -70,7 +78,7 @@ export const rule: Rule = {
       for (const [i, origin] of cors.origins.entries()) {
         if (typeof origin !== 'string') continue;
         const at = cors.originPlaces?.[i] ?? cors.at;
-        const w = weakness(origin, cors.matching);
+        const w = weakness(origin, cors.matching, api.kind);
         if (!w) continue;
         let impact: Impact = credentials ? IMPACT[w.kind] : 'low';
         const likelihood: Likelihood = credentials ? 'high' : 'medium';
@@ -85,6 +93,7 @@ export const rule: Rule = {
           route: routes.length === 1 ? gatewayRoute(routes[0]) : undefined,
           impact,
           likelihood,
+          ...(api.kind === 'function-url' && w.origin.includes('*') ? { confidence: 'low' as const, message: `${apiLabel(api)} allows origin ${JSON.stringify(w.origin)}: if the URL matches it as a pattern (AWS documents only exact origins and '*' for function URLs), ${w.why} ${because}.` } : {}),
           evidence: [placeEvidence(at, cors.at.path)],
           discriminator: `${api.id}:${cors.at.path}:${w.origin}`,
         });

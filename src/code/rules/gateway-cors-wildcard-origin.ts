@@ -28,7 +28,9 @@ export const rule: Rule = {
       let impact: Impact = 'low';
       let likelihood: Likelihood = 'medium';
       if (credentials && api.kind === 'http') {
-        how = "with AllowCredentials true: API Gateway rejects this combination at deploy time (BadRequestException: allow-credentials is not supported if 'allow-origin' is *), so the template cannot deploy as written";
+        how = /^cdk/.test(api.format)
+          ? "with allowCredentials true: CDK refuses this combination when the app is synthesised (and API Gateway would reject it at deploy time), so the stack cannot deploy as written"
+          : "with AllowCredentials true: API Gateway rejects this combination at deploy time (BadRequestException: allow-credentials is not supported if 'allow-origin' is *), so the template cannot deploy as written";
         impact = 'none';
       } else if (credentials && api.format === 'sam' && cors.preflight === 'mock') {
         how = "with AllowCredentials true: SAM refuses this combination when it transforms the template ('AllowCredentials' can not be true when 'AllowOrigin' is '*')";

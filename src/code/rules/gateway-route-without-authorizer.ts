@@ -25,7 +25,9 @@ export const rule: Rule = {
     if (!iac) return;
     const { apis, routes, functions } = allOf(iac.model);
     for (const route of routes) {
-      if (route.authorizer.kind !== 'none' || route.method === 'OPTIONS') continue;
+      // an API key identifies a client application, not a user: AWS advises against it for access control
+      const apiKey = route.authorizer.kind === 'api-key';
+      if ((route.authorizer.kind !== 'none' && !apiKey) || route.method === 'OPTIONS') continue;
       const api = apis.find((a) => a.id === route.api);
       const fn = functions.find((f) => f.id === route.function);
       if (!api || !fn) continue;
@@ -60,7 +62,7 @@ export const rule: Rule = {
       const h = reach.handlers[0];
       if (h) evidence.push({ kind: 'code', file: h.module.file, line: h.fn.line, snippet: `${h.fn.name}()`, note: routeText(h) });
       report({
-        message: `${api.kind === 'function-url' ? `The ${apiLabel(api)} (AuthType NONE)` : `${route.method} ${route.path} on ${apiLabel(api)}`} has no authorizer and reaches ${fn.name}, which ${what}; ${codeNote}.`,
+        message: `${api.kind === 'function-url' ? `The ${apiLabel(api)} (AuthType NONE)` : `${route.method} ${route.path} on ${apiLabel(api)}`} has no authorizer${apiKey ? ' (only an API key, which identifies a client application, not a user)' : ''} and reaches ${fn.name}, which ${what}; ${codeNote}.`,
         location: placeLocation(route.at),
         route: gatewayRoute(route),
         impact,

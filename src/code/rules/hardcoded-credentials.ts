@@ -29,9 +29,12 @@ export const rule: Rule = {
   check({ project, config, report }) {
     for (const m of project.modules) {
       const testFile = isTestModule(m.module);
+      // a CDK app's dict literals are Lambda environments: secrets-in-function-environment reports those
+      const cdkApp = Object.values(m.imports).some((i) => /^aws_cdk(\.|$)/.test(i.module));
       // keyword arguments of one call (aws_access_key_id= and aws_secret_access_key=) make one finding
       const groups = new Map<string, { site: SecretSite; verdict: SecretVerdict }[]>();
       for (const site of m.secretSites) {
+        if (cdkApp && site.how === 'dict') continue;
         if (site.how === 'jwt-key' && !JWT_FUNCTIONS.test(qualified(project.resolver, site, m))) continue;
         const verdict = judgeSecret({ value: site.value, name: site.name, jwtKey: site.how === 'jwt-key', testFile });
         if (!verdict) continue;

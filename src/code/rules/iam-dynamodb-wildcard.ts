@@ -44,7 +44,8 @@ export const rule: Rule = {
         const star = dynamo.find((a) => a === '*' || /^dynamodb:\*$/i.test(a));
         if (star) reasons.push(star === '*' ? "Action '*' (every action of every service)" : 'dynamodb:* (every DynamoDB action, DeleteTable and the backup and export APIs included)');
         // `*`, or a table ARN ending in `table/*` (its region and account may be computed: the ending is what matters)
-        const everyTable = (r: string): boolean => r === '*' || /:table\/\*$/.test(r);
+        // (a computed ARN is kept as written, closing quote or backtick included)
+        const everyTable = (r: string): boolean => r === '*' || /:table\/\*["'`]?$/.test(r);
         const wide = s.resources.map(text).find(everyTable);
         const anyResource = wide !== undefined;
         if (anyResource) reasons.push(`Resource ${wide} (every table in the account)`);

@@ -72,9 +72,30 @@ resource "aws_lambda_function" "api" {
   }
 }
 
+# the export only reads: a role of its own
+resource "aws_iam_role" "export" {
+  name = "${local.name}-export"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy" "export" {
+  role = aws_iam_role.export.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["dynamodb:GetItem"]
+      Resource = [aws_dynamodb_table.profiles.arn]
+    }]
+  })
+}
+
 resource "aws_lambda_function" "export" {
   function_name    = "${local.name}-export"
-  role             = aws_iam_role.lambda.arn
+  role             = aws_iam_role.export.arn
   runtime          = "python3.12"
   handler          = "lambda_handlers.export.handler"
   filename         = data.archive_file.code.output_path
