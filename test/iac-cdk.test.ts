@@ -474,7 +474,7 @@ a.add_to_role_policy(stmt)
   assert.equal(a.codeDir, 'service');
   const summary = (f: typeof a): string[] => f.statements.map((s) => `${s.effect} ${s.template ?? '-'} ${s.actions.join(',')} ${s.resources.join(',')}`);
   const expected = [
-    'Allow AmazonDynamoDBReadOnlyAccess dynamodb:BatchGetItem,dynamodb:DescribeTable,dynamodb:GetItem,dynamodb:ListTables,dynamodb:Query,dynamodb:Scan *',
+    'Allow AmazonDynamoDBReadOnlyAccess dynamodb:BatchGetItem,dynamodb:Describe*,dynamodb:List*,dynamodb:GetAbacStatus,dynamodb:GetItem,dynamodb:GetResourcePolicy,dynamodb:Query,dynamodb:Scan,dynamodb:PartiQLSelect *',
     'Deny - dynamodb:Scan *',
     'Allow - dynamodb:PutItem arn:aws:dynamodb:*:*:table/x',
     'Allow - dynamodb:GetItem,dynamodb:Query arn:aws:dynamodb:*:*:table/y',

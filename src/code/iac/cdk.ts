@@ -36,6 +36,7 @@ import {
   type ReadResult,
 } from './model.ts';
 import { joinDir, MAX_IAC_BYTES, placeAt, type ReaderInput } from './reader.ts';
+import { MANAGED_POLICIES } from './aws-policies.ts';
 
 export type CdkLanguage = 'python' | 'typescript';
 
@@ -986,12 +987,6 @@ const GRANTS: Record<string, string[]> = {
   grantFullAccess: ['dynamodb:*'],
 };
 
-/** AWS managed policies that reach DynamoDB, as the statements they stand for. */
-const MANAGED_POLICIES: Record<string, string[]> = {
-  AmazonDynamoDBFullAccess: ['dynamodb:*'],
-  AmazonDynamoDBReadOnlyAccess: ['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:ListTables', 'dynamodb:Query', 'dynamodb:Scan'],
-  AWSLambdaDynamoDBExecutionRole: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
-};
 
 /** Arguments of a call: positional items, and keywords under their camelCase names (raw names kept for local functions). */
 interface Args {

@@ -27,6 +27,7 @@ import {
   type ReadResult,
 } from './model.ts';
 import { joinDir, MAX_IAC_BYTES, placeAt, type ReaderInput } from './reader.ts';
+import { managedPolicyName, MANAGED_POLICIES } from './aws-policies.ts';
 
 /** CloudFormation's short-form intrinsic functions (Fn::X written as !X). */
 const CFN_TAGS = [
@@ -60,12 +61,6 @@ const SAM_POLICY_ACTIONS: Record<string, string[]> = {
   DynamoDBReadPolicy: SAM_READ,
   DynamoDBCrudPolicy: [...SAM_READ, ...SAM_WRITE, 'dynamodb:ConditionCheckItem'],
   DynamoDBWritePolicy: [...SAM_WRITE, 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
-};
-/** AWS managed policies that reach DynamoDB, as the statements they stand for. */
-export const MANAGED_DYNAMO_POLICIES: Record<string, string[]> = {
-  AmazonDynamoDBFullAccess: ['dynamodb:*'],
-  AmazonDynamoDBReadOnlyAccess: ['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:ListTables', 'dynamodb:Query', 'dynamodb:Scan'],
-  AWSLambdaDynamoDBExecutionRole: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
 };
 
 export function readCloudFormation(input: ReaderInput): ReadResult {
@@ -505,8 +500,8 @@ class TemplateReader {
       const at = this.place(p, `${path}[${i}]`);
       const name = this.scalarText(p);
       if (name !== undefined) {
-        const actions = MANAGED_DYNAMO_POLICIES[name.replace(/^arn:aws:iam::aws:policy\/(service-role\/)?/, '')];
-        if (actions) f.statements.push({ effect: 'Allow', actions, resources: ['*'], conditions: {}, template: name.replace(/^arn:aws:iam::aws:policy\/(service-role\/)?/, ''), at });
+        const managed = managedPolicyName(name);
+        if (managed) f.statements.push({ effect: 'Allow', actions: [...MANAGED_POLICIES[managed]], resources: ['*'], conditions: {}, template: managed, at });
         return;
       }
       for (const [template, args] of this.entries(p)) {
@@ -552,9 +547,8 @@ class TemplateReader {
     const path = `Resources.${roleId}.Properties`;
     this.items(this.get(role.props, 'Policies')).forEach((p, i) => this.statements(f, this.get(p, 'PolicyDocument'), `${path}.Policies[${i}].PolicyDocument`));
     this.items(this.get(role.props, 'ManagedPolicyArns')).forEach((arn, i) => {
-      const name = this.scalarText(arn)?.replace(/^arn:aws:iam::aws:policy\/(service-role\/)?/, '');
-      const actions = name ? MANAGED_DYNAMO_POLICIES[name] : undefined;
-      if (name && actions) f.statements.push({ effect: 'Allow', actions, resources: ['*'], conditions: {}, template: name, at: this.place(arn, `${path}.ManagedPolicyArns[${i}]`) });
+      const name = managedPolicyName(this.scalarText(arn) ?? '');
+      if (name) f.statements.push({ effect: 'Allow', actions: [...MANAGED_POLICIES[name]], resources: ['*'], conditions: {}, template: name, at: this.place(arn, `${path}.ManagedPolicyArns[${i}]`) });
     });
     this.roleOf.set(roleId, [...(this.roleOf.get(roleId) ?? []), f]);
   }

@@ -37,22 +37,9 @@ import {
   type Unresolved,
 } from './model.ts';
 import { joinDir, MAX_IAC_BYTES, placeAt, type ReaderInput } from './reader.ts';
-import { MANAGED_POLICIES } from './terraform.ts';
+import { MANAGED_POLICIES } from './aws-policies.ts';
+import { CFN_CUSTOM_TAGS } from './cloudformation.ts';
 
-/** CloudFormation's short-form intrinsic functions (Fn::X written as !X). */
-const CFN_TAGS = [
-  'Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'FindInMap', 'If', 'Equals', 'And', 'Or', 'Not', 'Condition',
-  'ImportValue', 'Base64', 'Cidr', 'GetAZs', 'Transform', 'ToJsonString', 'Length',
-];
-// each tag can be written on a scalar, a sequence or a map: register all three, keep the node as written
-const CUSTOM_TAGS = CFN_TAGS.flatMap((name) => {
-  const tag = `!${name}`;
-  return [
-    { tag, resolve: (v: string) => v },
-    { tag, collection: 'seq' as const, resolve: (v: unknown) => v },
-    { tag, collection: 'map' as const, resolve: (v: unknown) => v },
-  ];
-});
 
 /** Headers the framework allows when `cors: true` (REST and HTTP API). */
 const DEFAULT_CORS_HEADERS = [
@@ -106,7 +93,7 @@ export function readServerless(input: ReaderInput): ReadResult {
   let document: IacDocument | undefined;
   try {
     const lines = new LineCounter();
-    const doc = parseDocument(input.text, { customTags: CUSTOM_TAGS, lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+    const doc = parseDocument(input.text, { customTags: CFN_CUSTOM_TAGS, lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     for (const e of doc.errors.slice(0, 1)) {
       const at = lines.linePos(e.pos[0]);
       // the parser's message only, never the source around it (it may hold a secret)

@@ -34,6 +34,7 @@ import {
   type Unresolved,
 } from './model.ts';
 import { joinDir, MAX_IAC_BYTES, placeAt, type ReaderInput } from './reader.ts';
+import { MANAGED_POLICIES } from './aws-policies.ts';
 
 export interface TerraformProblem {
   file: string;
@@ -819,22 +820,6 @@ function headerKey(param: string, prefix: string): string | undefined {
   return param.toLowerCase().startsWith(prefix) ? param.slice(prefix.length) : undefined;
 }
 
-/** AWS managed policies whose DynamoDB grants matter, as statements (policy versions of 2024-11). */
-export const MANAGED_POLICIES: Record<string, string[]> = {
-  AmazonDynamoDBFullAccess: ['dynamodb:*'],
-  AmazonDynamoDBReadOnlyAccess: [
-    'dynamodb:BatchGetItem',
-    'dynamodb:Describe*',
-    'dynamodb:List*',
-    'dynamodb:GetAbacStatus',
-    'dynamodb:GetItem',
-    'dynamodb:GetResourcePolicy',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-    'dynamodb:PartiQLSelect',
-  ],
-  AdministratorAccess: ['*'],
-};
 
 const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[^/]+\.amazonaws\.com(?:\.cn)?\//;
 
