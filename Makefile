@@ -11,6 +11,8 @@ $(NPM_STAMP): package.json package-lock.json
 deps: $(NPM_STAMP)
 	@# python3 (any interpreter) checks regex witnesses against Python's own `re` in the tests
 	@command -v python3 >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3; }
+	@# live-scan tests run real FastAPI apps: Debian's FastAPI, uvicorn and boto3, with /usr/bin/python3
+	@/usr/bin/python3 -c 'import fastapi, uvicorn, boto3' 2>/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-fastapi python3-uvicorn python3-boto3; }
 
 build: deps
 	npx tsc -p tsconfig.build.json

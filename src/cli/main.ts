@@ -1,8 +1,10 @@
 /** argv → options → scan → reporter → output; returns the exit code (0 clean, 1 findings at/above --fail-on, 2 usage/internal error). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { atLeast, isSeverity, severityOf, type Severity } from '../findings/index.ts';
 import { scan } from '../engine/scan.ts';
+import type { LiveOptions } from '../engine/types.ts';
 import { VERSION } from '../engine/version.ts';
 import { RULES, findRule } from '../code/rules/registry.ts';
 import { loadKnowledge } from '../knowledge/index.ts';
@@ -19,7 +21,9 @@ export interface Io {
 const HELP = `crossread ${VERSION} — finds where any website can read your users' data
 
 Usage:
-  crossread scan <path>... [options]   scan Python source (directories are walked)
+  crossread scan <path|url>... [options]
+                                       scan Python source and IaC (directories are walked),
+                                       and probe running APIs (http:// and https:// URLs)
   crossread rules                      list the rules
   crossread explain <rule-id>          why a rule matters and how to fix it
   crossread --version
@@ -30,6 +34,17 @@ Scan options:
   --fail-on SEVERITY         exit 1 if a finding is at or above it: critical|high|medium|low|info|none (default: high)
   --exclude GLOB             skip paths matching a .gitignore-style pattern (repeatable)
   --workers N                parser threads (default: by input size)
+
+Live scan options (URLs; only GET, HEAD and OPTIONS are sent, no redirect is followed):
+  --origin URL               the front end's origin, the base of allowlist-bypass probes (repeatable)
+  --openapi FILE|URL         probe the GET operations of this OpenAPI 3.x / Swagger 2.0 document
+  --targets FILE             probe the URLs listed in FILE (one per line)
+  --header 'Name: value'     send this header to the targets' hosts only (repeatable), e.g. Authorization
+  --cookie 'name=value'      send this cookie to the targets' hosts only
+  --rate N                   requests per second per host (default: 20; 0 = no limit)
+  --concurrency N            requests in flight per host (default: 4)
+  --max-requests N           requests in the whole run (default: 5000)
+  --timeout SECONDS          per request (default: 10)
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
 Suppress one finding in code with a reason:  # crossread: ignore[rule-id] why it is safe
@@ -54,6 +69,60 @@ export async function main(argv: string[], io: Io): Promise<number> {
   if (command === 'scan') return scanCommand(rest, io);
   io.stderr(`crossread: unknown command "${command}"; try: crossread --help\n`);
   return 2;
+}
+
+const NUMBER = (name: string, v: string | undefined, min: number): number | undefined | string => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= min ? n : `--${name} must be a number of at least ${min} (got "${v}")`;
+};
+
+/** The live-scan flags, checked; a string is a usage error. */
+function liveOptions(values: Record<string, unknown>, io: Io): LiveOptions | string {
+  const out: LiveOptions = { origins: [], headers: [] };
+  for (const o of values.origin as string[]) {
+    try {
+      const u = new URL(o);
+      if (u.origin === 'null' || u.href.replace(/\/$/, '') !== u.origin) return `--origin takes an origin such as https://app.example.com (got "${o}")`;
+      out.origins!.push(u.origin);
+    } catch {
+      return `--origin takes an origin such as https://app.example.com (got "${o}")`;
+    }
+  }
+  for (const h of values.header as string[]) {
+    const m = /^([!#$%&'*+.^`|~\w-]+):\s*(.*)$/.exec(h);
+    if (!m) return `--header takes 'Name: value' (got "${h.split(':')[0]}…")`;
+    out.headers!.push([m[1], m[2]]);
+  }
+  if (values.cookie) out.cookie = values.cookie as string;
+  for (const [flag, key, min] of [['rate', 'rate', 0], ['concurrency', 'concurrency', 1], ['max-requests', 'maxRequests', 1], ['timeout', 'timeoutMs', 0.1]] as const) {
+    const n = NUMBER(flag, values[flag] as string | undefined, min);
+    if (typeof n === 'string') return n;
+    if (n !== undefined) (out as Record<string, number>)[key] = key === 'timeoutMs' ? n * 1000 : n;
+  }
+  const read = (flag: string, file: string): { text: string; file: string } | string => {
+    try {
+      return { text: readFileSync(resolve(io.cwd, file), 'utf8'), file };
+    } catch (e) {
+      return `--${flag} ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    }
+  };
+  if (values.targets) {
+    const r = read('targets', values.targets as string);
+    if (typeof r === 'string') return r;
+    out.list = r;
+  }
+  if (values.openapi) {
+    const spec = values.openapi as string;
+    if (/^https?:\/\//i.test(spec)) out.openapiUrl = spec;
+    else {
+      const r = read('openapi', spec);
+      if (typeof r === 'string') return r;
+      out.openapi = { text: r.text, location: r.file };
+    }
+  }
+  out.progress = (line) => io.stderr(`crossread: ${line}\n`);
+  return out;
 }
 
 function rulesCommand(io: Io): number {
@@ -95,6 +164,15 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
         'fail-on': { type: 'string', default: 'high' },
         exclude: { type: 'string', multiple: true, default: [] },
         workers: { type: 'string' },
+        origin: { type: 'string', multiple: true, default: [] },
+        openapi: { type: 'string' },
+        targets: { type: 'string' },
+        header: { type: 'string', multiple: true, default: [] },
+        cookie: { type: 'string' },
+        rate: { type: 'string' },
+        concurrency: { type: 'string' },
+        'max-requests': { type: 'string' },
+        timeout: { type: 'string' },
       },
     });
   } catch (e) {
@@ -117,12 +195,17 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
     io.stderr(`crossread: --workers must be a whole number (got "${values.workers}")\n`);
     return 2;
   }
-  if (positionals.length === 0) {
-    io.stderr('crossread: scan needs at least one path, e.g. crossread scan .\n');
+  if (positionals.length === 0 && !values.openapi && !values.targets) {
+    io.stderr('crossread: scan needs at least one path or URL, e.g. crossread scan . or crossread scan https://api.example.com\n');
+    return 2;
+  }
+  const live = liveOptions(values, io);
+  if (typeof live === 'string') {
+    io.stderr(`crossread: ${live}\n`);
     return 2;
   }
 
-  const result = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd });
+  const result = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd, live });
   const color = format === 'text' && !values.output && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
   const report = render(format, result, { color, knowledge: knowledge() });
   if (values.output) {
@@ -140,7 +223,7 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
 
   // every input unusable: a usage error, not a clean scan
   const inputErrors = result.diagnostics.filter((d) => d.level === 'error' && d.message === 'no such file or directory').length;
-  if (inputErrors === positionals.length) return 2;
+  if (positionals.length && inputErrors === positionals.length) return 2;
   if (failOn === 'none') return 0;
   return result.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
 }

@@ -20,7 +20,9 @@ import type { IacModel } from '../code/iac/model.ts';
 import type { FileJob } from './parse-files.ts';
 import { applySuppressions } from './suppress.ts';
 import type { Suppression } from '../code/python/ir.ts';
-import type { Diagnostic, ScanOptions, ScanResult } from './types.ts';
+import type { Diagnostic, LiveOptions, ScanOptions, ScanResult } from './types.ts';
+import { DEFAULT_HTTP, HttpClient } from '../live/http.ts';
+import { liveScan, type LiveScanResult } from '../live/scan.ts';
 import { VERSION } from './version.ts';
 import { statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -37,8 +39,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   let files = 0;
   let bytes = 0;
 
-  // 1. discover
-  const roots = discover(options.paths, options.exclude ?? [], cwd, diagnostics);
+  // 1. discover: URLs are live targets, everything else is source to read
+  const urls = options.paths.filter((p) => /^https?:\/\//i.test(p));
+  const roots = discover(options.paths.filter((p) => !urls.includes(p)), options.exclude ?? [], cwd, diagnostics);
 
   for (const root of roots) {
     const deps = indexDependencies(root.root, root.dependencyFiles, cwd, diagnostics);
@@ -79,6 +82,15 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     suppressed.push(...s.suppressed);
   }
 
+  // 3. probe: live targets
+  let live: ScanResult['live'];
+  if (urls.length || options.live?.list || options.live?.openapi || options.live?.openapiUrl) {
+    const r = await probe(urls, options.live ?? {});
+    findings.push(...r.findings.map(makeFinding));
+    for (const p of r.problems) diagnostics.push({ level: 'error', where: p.where, message: p.message });
+    live = { requests: r.requests, endpoints: r.endpoints, notes: r.notes, fingerprint: r.fingerprint };
+  }
+
   return {
     tool: { name: 'crossread', version: VERSION },
     targets: options.paths,
@@ -90,6 +102,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     dependencies,
     routes,
     iac: iacDocuments,
+    ...(live ? { live } : {}),
   };
 }
 
@@ -123,6 +136,49 @@ function dedupe(findings: Finding[]): Finding[] {
     out.push(n === 1 ? f : { ...f, fingerprint: createHash('sha256').update(`${f.fingerprint}#${n}`).digest('hex').slice(0, 32) });
   }
   return out;
+}
+
+async function probe(urls: string[], o: LiveOptions): Promise<LiveScanResult> {
+  const hosts = new Set<string>();
+  for (const u of urls) {
+    try {
+      hosts.add(new URL(u).host);
+    } catch {
+      /* reported by the targets */
+    }
+  }
+  const client = new HttpClient(
+    {
+      ...DEFAULT_HTTP,
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.rate !== undefined ? { rate: o.rate } : {}),
+      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      ...(o.maxRequests ? { budget: o.maxRequests } : {}),
+      credentialHosts: hosts,
+      credentials: { headers: o.headers ?? [], ...(o.cookie ? { cookie: o.cookie } : {}) },
+      userAgent: `crossread/${VERSION} (CORS and data-exposure scanner)`,
+    },
+    o.dispatcher,
+  );
+  try {
+    if (o.openapiUrl) {
+      try {
+        hosts.add(new URL(o.openapiUrl).host);
+      } catch {
+        /* reported by the targets */
+      }
+    }
+    return await liveScan({ urls, ...(o.list ? { list: o.list } : {}), ...(o.openapi ? { openapi: o.openapi } : {}), ...(o.openapiUrl ? { openapiUrl: o.openapiUrl } : {}) }, client, {
+      origins: o.origins ?? [],
+      authenticated: !!(o.cookie || o.headers?.length),
+      maxEndpoints: o.maxEndpoints ?? 200,
+      maxPerEndpoint: 60,
+      parallel: Math.max(2, (o.concurrency ?? DEFAULT_HTTP.concurrency) * 2),
+      ...(o.progress ? { progress: o.progress } : {}),
+    });
+  } finally {
+    await client.close();
+  }
 }
 
 /** Suppression comments of the .env files read. */

@@ -8,8 +8,30 @@ export interface Diagnostic {
   message: string;
 }
 
+/** A live scan's settings (`crossread scan https://…`). */
+export interface LiveOptions {
+  origins?: string[];
+  /** `--header 'Name: value'` and `--cookie 'a=b'`: sent only to the targets' hosts. */
+  headers?: [string, string][];
+  cookie?: string;
+  /** `--targets FILE` and `--openapi FILE` (read by the CLI). */
+  list?: { text: string; file: string };
+  openapi?: { text: string; location: string };
+  openapiUrl?: string;
+  rate?: number;
+  concurrency?: number;
+  maxRequests?: number;
+  timeoutMs?: number;
+  maxEndpoints?: number;
+  /** Tests and benchmarks inject their own undici dispatcher. */
+  dispatcher?: import('undici').Dispatcher;
+  progress?: (line: string) => void;
+}
+
 export interface ScanOptions {
+  /** Source paths to read, and http(s) URLs to probe. */
   paths: string[];
+  live?: LiveOptions;
   exclude?: string[];
   /** Worker threads for parsing; 0 = decide from the input size. */
   workers?: number;
@@ -27,6 +49,8 @@ export interface ScanResult {
   stats: { files: number; pythonFiles: number; bytes: number; durationMs: number };
   /** Routes and Lambda handlers found in the code, with auth style and DynamoDB operations. */
   routes: import('../code/inventory.ts').RouteEntry[];
+  /** What a live scan probed: endpoints, requests, the stack it saw, what it discovered. */
+  live?: { requests: number; endpoints: { url: string; template?: string; requests: number; failure?: string }[]; notes: string[]; fingerprint: import('../live/types.ts').Fingerprint };
   /** Infrastructure-as-code files read, with their format. */
   iac: { file: string; format: string }[];
   /** Starlette/FastAPI versions read from dependency files, per directory. */

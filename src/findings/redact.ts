@@ -53,8 +53,30 @@ export function redact(text: string): string {
   return out;
 }
 
+/** Card numbers (13–19 digits, spaces or dashes allowed) that pass the Luhn check keep their last four digits. */
+const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
+/** US social security numbers keep their last four digits. */
+const SSN = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)(\d{4})\b/g;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
 function redactNow(text: string): string {
   let out = text;
+  if (/\d{3}/.test(out)) {
+    out = out.replace(CARD, (m) => {
+      const digits = m.replace(/[ -]/g, '');
+      return digits.length >= 13 && /^[2-6]/.test(digits) && luhn(digits) ? `****${digits.slice(-4)}` : m;
+    });
+    out = out.replace(SSN, (_m, last: string) => `***-**-${last}`);
+  }
   for (const re of PATTERNS) out = out.replace(re, (m) => mask(m));
   // a value already masked by an earlier pattern (or by the rule) is left as it is
   const once = (_m: string, pre: string, val: string): string => pre + (val.includes('…') ? val : mask(val));

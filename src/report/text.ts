@@ -19,6 +19,7 @@ export function renderText(result: ScanResult, ctx: RenderContext): string {
   for (const f of result.findings) out.push(finding(f, ctx, paint), '');
   const gateway = routesBehindGateway(result, paint);
   if (gateway.length) out.push(...gateway, '');
+  if (result.live) out.push(...liveSummary(result.live, paint), '');
   for (const d of result.diagnostics) out.push(`${paint(d.level === 'error' ? 'high' : 'medium', d.level)}: ${d.where ? `${d.where}: ` : ''}${d.message}`);
   if (result.diagnostics.length) out.push('');
   out.push(summary(result, paint));
@@ -37,7 +38,14 @@ function finding(f: Finding, ctx: RenderContext, paint: (s: keyof typeof COLORS,
     } else if (e.kind === 'value') {
       lines.push(paint('dim', `        ${e.label}: `) + e.value);
     } else if (e.kind === 'http') {
-      lines.push(paint('dim', '        request: ') + e.request, paint('dim', '        response: ') + e.response);
+      // the lines that decide CORS: the request line with Origin/Cookie/preflight headers, the status with CORS headers
+      const req = e.request.split('\n');
+      const res = e.response.split('\n');
+      const blank = res.indexOf('');
+      const keep = (l: string): boolean => /^(origin|cookie|access-control-[\w-]+|vary|set-cookie|cache-control|location):/i.test(l);
+      lines.push(paint('dim', '        > ') + [req[0], ...req.slice(1).filter(keep)].join(paint('dim', ' · ')));
+      const body = blank >= 0 ? res.slice(blank + 1).join(' ').trim() : '';
+      lines.push(paint('dim', '        < ') + [res[0], ...res.slice(1, blank >= 0 ? blank : undefined).filter(keep), ...(body ? [body.length > 120 ? `${body.slice(0, 117)}…` : body] : [])].join(paint('dim', ' · ')));
       if (e.curl) lines.push(paint('dim', '        reproduce: ') + e.curl);
     } else {
       lines.push(paint('dim', `        read by ${e.origin}: `) + e.read);
@@ -72,6 +80,14 @@ function routesBehindGateway(result: ScanResult, paint: (s: keyof typeof COLORS,
     });
   }
   if (routes.length > MAX_ROUTES) lines.push(paint('dim', `  … ${routes.length - MAX_ROUTES} more (--format json lists every route)`));
+  return lines;
+}
+
+function liveSummary(live: NonNullable<ScanResult['live']>, paint: (s: keyof typeof COLORS, t: string) => string): string[] {
+  const fp = live.fingerprint;
+  const stack = [fp.framework === 'fastapi' ? 'FastAPI' : fp.framework === 'starlette' ? 'Starlette' : undefined, fp.mangum ? 'on Lambda (Mangum)' : undefined, fp.gateway ? `behind ${{ 'rest-api': 'API Gateway REST API', 'http-api': 'API Gateway HTTP API', 'function-url': 'a Lambda function URL', cloudfront: 'CloudFront' }[fp.gateway]}` : undefined].filter(Boolean).join(' ');
+  const lines = [paint('bold', 'Live scan') + paint('dim', ` · ${live.endpoints.length} endpoint${live.endpoints.length === 1 ? '' : 's'} probed with ${live.requests} requests${stack ? ` · stack: ${stack}` : ''}`)];
+  for (const n of live.notes.slice(0, 10)) lines.push(paint('dim', `  ${n}`));
   return lines;
 }
 

@@ -196,7 +196,8 @@ class TemplateReader {
         unknown = true;
         return `\${${ref}}`;
       });
-      return unknown ? { unresolved: this.text(n) } : value;
+      // the Sub's argument as written, alike for `!Sub x` and `{"Fn::Sub": x}` (a JSON template's braces are not part of the value)
+      return unknown ? { unresolved: this.text(fn.arg ?? n) } : value;
     }
     return { unresolved: this.text(n) };
   }

@@ -70,7 +70,8 @@ export const rule: Rule = {
         message = `${label} answers CORS itself (${policyText(act)}) and replaces the headers of the app's CORSMiddleware (${policyText(code)}, ${code.where}) on ${list}: the code's policy is dead configuration; fix CORS at the gateway (${act.where}) and remove or align the middleware.`;
         impact = 'low';
       } else {
-        const codeLooser = act.credentials === true && pre.credentials !== true || act.origins.some((o) => o === '*' || !pre.origins.includes(o));
+        // the app is looser when it lets through an origin (or credentials) the preflight does not; a preflight '*' covers every origin
+        const codeLooser = (act.credentials === true && pre.credentials !== true) || (!pre.origins.includes('*') && act.origins.some((o) => o === '*' || !pre.origins.includes(o)));
         message = `Preflights on ${list} are answered by ${LAYER[pre.layer]} (${policyText(pre)}, ${pre.where}) but actual responses get ${LAYER[act.layer]}'s headers (${policyText(act)}, ${act.where})${codeLooser ? ": simple requests (GET, form POST) never preflight, so what they can read is the app's looser policy — fix it in the app" : ': the front end is refused by the gateway\'s preflight — align the MOCK OPTIONS with the app'}.`;
         if (!codeLooser) impact = 'low';
       }

@@ -66,7 +66,13 @@ export const rule: Rule = {
         const names = sharers.get(placeKey(s.at)) ?? [fn.name];
         const who = names.length > 1 && !reasons.some((r) => r.includes('while the code only reads')) ? `The IAM policy of ${names.join(', ')}` : `${fn.name}'s IAM policy`;
         const writes = dynamo.some((a) => a === '*' || /^dynamodb:(\*|Put|Update|Delete|BatchWrite|TransactWrite|PartiQL(Insert|Update|Delete))/i.test(a));
-        const consequence = star || anyResource ? (writes ? 'read, change or delete any table the account holds' : 'read every table the account holds') : 'change or delete items it never needs to touch';
+        const consequence = anyResource
+          ? writes
+            ? 'read, change or delete any table the account holds'
+            : 'read every table the account holds'
+          : star
+            ? 'do anything to that table, deleting it or its backups included'
+            : 'change or delete items it never needs to touch';
         report({
           message: `${who} grants ${reasons.join('; ')}: a bug or an injected request in ${names.length > 1 ? 'any of them' : 'this function'} can ${consequence}.`,
           location: placeLocation(s.at),

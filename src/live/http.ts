@@ -1,0 +1,197 @@
+/**
+ * The only way the live layer talks HTTP: undici's `request` through one injected dispatcher (keep-alive;
+ * not `fetch`, which adds `sec-fetch-mode` and refuses some headers). Safe by construction: GET, HEAD and
+ * OPTIONS only; redirects are never followed (a 3xx is recorded with its Location); credentials the user
+ * gave go only to the target's hosts; every request has a timeout, a body-size cap, a per-host concurrency
+ * limit and rate, and counts against one run-wide budget. Failures become clear sentences, never throws.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { Exchange, ExchangeRequest, RawHeaders } from './types.ts';
+
+export interface HttpOptions {
+  /** Per request: headers and the whole body must arrive within this (ms). */
+  timeoutMs: number;
+  /** Bytes of a body kept; the rest is not read. */
+  maxBodyBytes: number;
+  /** Requests in flight per host. */
+  concurrency: number;
+  /** Requests per second per host; 0 = no limit. */
+  rate: number;
+  /** Requests in the whole run. */
+  budget: number;
+  /** Hosts (`host:port`) that may receive the user's credentials: the targets. */
+  credentialHosts: ReadonlySet<string>;
+  /** The user's credentials (`--header`, `--cookie`), sent only to `credentialHosts`. */
+  credentials?: { headers: RawHeaders; cookie?: string };
+  userAgent: string;
+}
+
+export const DEFAULT_HTTP: Omit<HttpOptions, 'credentialHosts' | 'userAgent'> = {
+  timeoutMs: 10_000,
+  maxBodyBytes: 1024 * 1024,
+  concurrency: 4,
+  rate: 20,
+  budget: 5000,
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+interface HostGate {
+  active: number;
+  waiting: (() => void)[];
+  nextAt: number;
+}
+
+export class HttpClient {
+  readonly stats = { sent: 0, failed: 0, bytes: 0, refusedByBudget: 0 };
+  private readonly gates = new Map<string, HostGate>();
+  private readonly ownDispatcher: boolean;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(
+    private readonly opts: HttpOptions,
+    dispatcher?: Dispatcher,
+  ) {
+    this.ownDispatcher = !dispatcher;
+    this.dispatcher = dispatcher ?? new Agent({ keepAliveTimeout: 10_000, connections: Math.max(1, opts.concurrency) });
+  }
+
+  /** Requests left in the run's budget. */
+  get remaining(): number {
+    return Math.max(0, this.opts.budget - this.stats.sent);
+  }
+
+  async send(probe: string, req: ExchangeRequest): Promise<Exchange> {
+    const started = performance.now();
+    const done = (e: Omit<Exchange, 'probe' | 'request' | 'ms'>): Exchange => ({ probe, request: req, ...e, ms: Math.round(performance.now() - started) });
+    if (!SAFE_METHODS.has(req.method)) return done({ error: `${req.method} is not sent: live scans send only GET, HEAD and OPTIONS` });
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return done({ error: `not a valid URL: ${req.url}` });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return done({ error: `only http and https URLs are probed: ${req.url}` });
+    if (this.stats.sent >= this.opts.budget) {
+      this.stats.refusedByBudget++;
+      return done({ error: `not sent: the run's budget of ${this.opts.budget} requests is spent (raise it with --max-requests)` });
+    }
+    this.stats.sent++;
+    const headers = this.withCredentials(url, req.headers);
+    const gate = await this.enter(url.host);
+    try {
+      const res = await request(url, {
+        method: req.method,
+        headers: [...headers.flat()],
+        dispatcher: this.dispatcher,
+        headersTimeout: this.opts.timeoutMs,
+        bodyTimeout: this.opts.timeoutMs,
+        signal: AbortSignal.timeout(this.opts.timeoutMs * 2),
+      });
+      const raw: RawHeaders = [];
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (value === undefined) continue;
+        for (const v of Array.isArray(value) ? value : [value]) raw.push([name.toLowerCase(), v]);
+      }
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      let truncated = false;
+      if (req.method !== 'HEAD') {
+        for await (const chunk of res.body) {
+          const buf = chunk as Buffer;
+          const room = this.opts.maxBodyBytes - bytes;
+          if (buf.length >= room) {
+            chunks.push(buf.subarray(0, room));
+            bytes += room;
+            truncated = true;
+            break;
+          }
+          chunks.push(buf);
+          bytes += buf.length;
+        }
+      }
+      if (truncated || req.method === 'HEAD') res.body.destroy();
+      this.stats.bytes += bytes;
+      return done({ response: { status: res.statusCode, headers: raw, body: Buffer.concat(chunks).toString('utf8'), bytes, truncated } });
+    } catch (e) {
+      this.stats.failed++;
+      return done({ error: describeError(e, url, this.opts.timeoutMs) });
+    } finally {
+      this.leave(url.host, gate);
+    }
+  }
+
+  /** The user's headers and cookie go to the targets' hosts only; a probe's own Cookie is merged with the user's. */
+  private withCredentials(url: URL, headers: RawHeaders): RawHeaders {
+    const out: RawHeaders = [['user-agent', this.opts.userAgent], ['accept-encoding', 'identity'], ...headers];
+    const creds = this.opts.credentials;
+    if (!creds || !this.opts.credentialHosts.has(url.host)) return out;
+    for (const [k, v] of creds.headers) if (!out.some(([n]) => n === k.toLowerCase())) out.push([k.toLowerCase(), v]);
+    if (creds.cookie) {
+      const i = out.findIndex(([n]) => n === 'cookie');
+      if (i >= 0) out[i] = ['cookie', `${creds.cookie}; ${out[i][1]}`];
+      else out.push(['cookie', creds.cookie]);
+    }
+    return out;
+  }
+
+  private async enter(host: string): Promise<HostGate> {
+    let gate = this.gates.get(host);
+    if (!gate) this.gates.set(host, (gate = { active: 0, waiting: [], nextAt: 0 }));
+    if (gate.active >= this.opts.concurrency) await new Promise<void>((resolve) => gate!.waiting.push(resolve));
+    gate.active++;
+    if (this.opts.rate > 0) {
+      const now = performance.now();
+      const at = Math.max(now, gate.nextAt);
+      gate.nextAt = at + 1000 / this.opts.rate;
+      if (at > now) await new Promise((r) => setTimeout(r, at - now));
+    }
+    return gate;
+  }
+
+  private leave(_host: string, gate: HostGate): void {
+    gate.active--;
+    gate.waiting.shift()?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.ownDispatcher) await this.dispatcher.close();
+  }
+}
+
+/** A network failure in words a user can act on. */
+export function describeError(e: unknown, url: URL, timeoutMs: number): string {
+  const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = err.code ?? err.cause?.code ?? '';
+  const host = url.host;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `DNS lookup failed for ${url.hostname}`;
+  if (code === 'ECONNREFUSED') return `connection refused by ${host}`;
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return `${host} closed the connection`;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || err.name === 'TimeoutError' || err.name === 'AbortError' || code === 'UND_ERR_ABORTED')
+    return `no complete response from ${host} within ${timeoutMs / 1000} s`;
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code) || /certificate|TLS|SSL/i.test(err.message ?? '')) return `TLS failure with ${host}: ${code || err.message}`;
+  if (code === 'UND_ERR_RESPONSE_STATUS_CODE' || code === 'HPE_INVALID_CONSTANT' || /^HPE_/.test(code)) return `${host} sent an invalid HTTP response (${code})`;
+  return `request to ${host} failed: ${code || err.message || String(e)}`;
+}
+
+/** `curl` that reproduces a probe (credentials left as placeholders: they are redacted anyway). */
+export function curlOf(req: ExchangeRequest): string {
+  const parts = ['curl', '-si'];
+  if (req.method !== 'GET') parts.push('-X', req.method);
+  for (const [k, v] of req.headers) parts.push('-H', shellQuote(`${k}: ${v}`));
+  parts.push(shellQuote(req.url));
+  return parts.join(' ');
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Request and response as text for evidence (status line, headers, the start of the body). */
+export function exchangeText(x: Exchange, bodyChars = 400): { request: string; response: string } {
+  const request = [`${x.request.method} ${x.request.url}`, ...x.request.headers.map(([k, v]) => `${k}: ${v}`)].join('\n');
+  if (!x.response) return { request, response: x.error ?? 'no response' };
+  const r = x.response;
+  const body = r.body.length > bodyChars ? `${r.body.slice(0, bodyChars)}…` : r.body;
+  return { request, response: [`HTTP ${r.status}`, ...r.headers.map(([k, v]) => `${k}: ${v}`), '', body].join('\n') };
+}

@@ -1,0 +1,314 @@
+/**
+ * From probe answers to findings (live-probe-spec b.7–b.8, platform facts §7): one finding per weakness
+ * and host, naming the endpoints it was seen on, rated in context — credentials allowed exactly (`true`),
+ * cookies the browser would attach (their SameSite) versus bearer-only auth, the status of the responses
+ * that carry the permissive headers, and whether the body read is sensitive.
+ */
+import type { Evidence, FindingInput, Impact, Likelihood } from '../findings/index.ts';
+import { classifyBody as classifyOnce } from './classify.ts';
+import { curlOf, exchangeText } from './http.ts';
+import type { ProbeOrigin } from './origins.ts';
+import { corsAnswer, header, type EndpointResult } from './probe.ts';
+import type { BodyClass, Exchange } from './types.ts';
+
+export interface LiveCheck {
+  id: string;
+  topic: string;
+  cwe: number[];
+  summary: string;
+  remediation: string;
+}
+
+const CHECKS = {
+  reflected: { id: 'live-cors-reflected-origin', topic: 'cors-permissive-origin', cwe: [942], summary: 'The API echoes any Origin into Access-Control-Allow-Origin.', remediation: 'Allow an explicit list of front-end origins (CORSMiddleware allow_origins / the gateway CORS configuration); never reflect the request Origin.' },
+  cookieOnly: { id: 'live-cors-reflected-with-cookie', topic: 'cors-permissive-origin', cwe: [942], summary: 'Any Origin is echoed when the request carries a Cookie (Starlette allow_origins=["*"] with allow_credentials=True).', remediation: 'Replace allow_origins=["*"] with the front-end origins when allow_credentials=True.' },
+  nullOrigin: { id: 'live-cors-null-origin', topic: 'cors-permissive-origin', cwe: [942], summary: 'Origin: null is trusted (sandboxed iframes and data: pages send it).', remediation: 'Remove "null" from the allowed origins.' },
+  bypass: { id: 'live-cors-allowlist-bypass', topic: 'cors-permissive-origin', cwe: [942, 346], summary: 'An origin the allowlist was not meant to trust passes its check (prefix, suffix, unescaped dot, substring, subdomain, scheme, port, special characters, shared hosting).', remediation: 'Compare the Origin with an exact list (or a fully anchored, escaped regex); do not use startsWith / endsWith / substring checks.' },
+  wildcard: { id: 'live-cors-wildcard', topic: 'cors-permissive-origin', cwe: [942], summary: 'Access-Control-Allow-Origin: * on API responses.', remediation: "Keep '*' for public, anonymous data only; list the front-end origins otherwise." },
+  preflight: { id: 'live-cors-permissive-preflight', topic: 'cors-permissive-origin', cwe: [942], summary: 'Preflights allow an arbitrary origin, or mirror requested headers and methods.', remediation: 'Answer preflights with the same explicit origins, methods and headers as actual responses.' },
+  vary: { id: 'live-cors-missing-vary', topic: 'cors-permissive-origin', cwe: [942], summary: 'A response whose Access-Control-Allow-Origin depends on the Origin lacks Vary: Origin while caches may store it.', remediation: 'Send Vary: Origin with every response whose CORS headers depend on the Origin (Starlette does; custom code and gateways must), and put Origin in the CDN cache key.' },
+  mismatch: { id: 'live-cors-preflight-mismatch', topic: 'cors-permissive-origin', cwe: [942], summary: 'The preflight and the actual response disagree on CORS: two layers answer them.', remediation: 'Decide CORS in one layer (the gateway or the app) and make the other agree.' },
+  invalid: { id: 'live-cors-invalid-headers', topic: 'cors-permissive-origin', cwe: [942], summary: 'CORS headers browsers reject: several Access-Control-Allow-Origin values, a list or pattern, or Access-Control-Allow-Credentials other than exactly "true".', remediation: 'Send one Access-Control-Allow-Origin value per response and Access-Control-Allow-Credentials: true exactly.' },
+  errorDetail: { id: 'live-error-detail', topic: 'error-disclosure', cwe: [209], summary: 'Responses carry DynamoDB/botocore error text (account, role, table names).', remediation: 'Log the exception with a request id and return a fixed message to the client.' },
+  traceback: { id: 'live-debug-traceback', topic: 'debug-information-exposure', cwe: [215, 209], summary: 'A traceback or debug page is returned to the client.', remediation: 'Turn debug off in deployed apps (FastAPI(debug=False)) and return a generic 500.' },
+  personal: { id: 'live-personal-data', topic: 'excessive-data-exposure', cwe: [359, 200], summary: 'Responses to requests without credentials carry personal data or secrets.', remediation: 'Require authentication for routes that return user data, and return only the fields the client needs.' },
+} satisfies Record<string, LiveCheck>;
+
+export const LIVE_CHECKS: readonly LiveCheck[] = Object.values(CHECKS);
+
+export interface LiveContext {
+  /** Session cookies seen (Set-Cookie) or declared (OpenAPI), with SameSite as sent. */
+  cookies: { name: string; sameSite?: string; where: string }[];
+  /** The documents declare header credentials only (bearer, OAuth2, API key in a header). */
+  bearerOnly: boolean;
+  /** The user gave credentials: bodies show what a victim's session exposes. */
+  authenticated: boolean;
+}
+
+/** Cookies the API sets, read off every response. */
+export function cookiesSeen(results: EndpointResult[]): LiveContext['cookies'] {
+  const out = new Map<string, LiveContext['cookies'][number]>();
+  for (const r of results) {
+    for (const x of r.exchanges) {
+      for (const sc of header(x.response?.headers ?? [], 'set-cookie')) {
+        const name = sc.split('=')[0].trim();
+        if (!name || out.has(name)) continue;
+        const ss = /;\s*samesite=(\w+)/i.exec(sc)?.[1];
+        out.set(name, { name, ...(ss ? { sameSite: ss } : {}), where: x.request.url.replace(/[?#].*$/, '') });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+interface Hit {
+  check: LiveCheck;
+  cls: string;
+  impact: Impact;
+  likelihood: Likelihood;
+  /** `eps` names the endpoints; `many` picks the verb's number. */
+  message: (eps: string, many: boolean) => string;
+  exchange: Exchange;
+  result: EndpointResult;
+}
+
+/** Bodies are judged by several checks: classify each once. */
+const classified = new Map<string, BodyClass>();
+function classifyBody(body: string, contentType?: string): BodyClass {
+  const key = `${contentType ?? ''}\u0000${body}`;
+  let c = classified.get(key);
+  if (!c) {
+    if (classified.size > 500) classified.clear();
+    classified.set(key, (c = classifyOnce(body, contentType)));
+  }
+  return c;
+}
+
+const lower = (l: Likelihood): Likelihood => (l === 'high' ? 'medium' : 'low');
+
+/** The readable cross-origin impact of a reflected origin, given credentials and cookies (b.7 E3). */
+function reach(probe: ProbeOrigin, credentials: boolean, status: number, body: BodyClass, ctx: LiveContext): { impact: Impact; likelihood: Likelihood; because: string } {
+  let likelihood: Likelihood = probe.exploitableBy === 'anyone' ? 'high' : probe.exploitableBy === 'local' ? 'low' : 'medium';
+  const who = { anyone: 'any site', 'same-site': 'a page on a sibling subdomain', network: 'a network attacker (plain http)', local: 'a program on the victim\'s machine', safari: 'a site visited in Safari' }[probe.exploitableBy];
+  if (status >= 400 && !body.sensitive) {
+    return { impact: 'low', likelihood: 'low', because: `only on an error response (HTTP ${status}) with nothing sensitive in it` };
+  }
+  if (!credentials) {
+    // what an anonymous request gets, anyone can fetch without a browser: it matters only behind a network restriction
+    return { impact: 'low', likelihood: lower(likelihood), because: `without credentials, ${who} reads only what an anonymous request gets (more only if the API is reachable just from the victim's network)` };
+  }
+  // credentials allowed: what matters is a cookie the browser attaches cross-site (SameSite=None), or same-site (Lax too)
+  const attachable = ctx.cookies.filter((c) => (probe.sameSite ? !/^strict$/i.test(c.sameSite ?? '') : /^none$/i.test(c.sameSite ?? '')));
+  if (attachable.length) {
+    const sensitive = body.sensitive ? `, and the response holds ${describeBody(body)}` : '';
+    return { impact: 'high', likelihood: body.sensitive ? likelihood : lower(likelihood), because: `${who} reads it with the victim's cookies (${attachable.map((c) => `${c.name}${c.sameSite ? `; SameSite=${c.sameSite}` : ''}`).join(', ')})${sensitive}` };
+  }
+  if (ctx.cookies.length) {
+    return { impact: 'medium', likelihood: lower(likelihood), because: `credentials are allowed, but the cookies seen (${ctx.cookies.map((c) => `${c.name}; SameSite=${c.sameSite ?? 'unset (Lax in Chrome)'}`).join(', ')}) are not sent cross-site by current browsers` };
+  }
+  if (ctx.bearerOnly) {
+    return { impact: 'low', likelihood, because: 'credentials are allowed, but the API declares bearer/header authentication only, which a foreign page cannot make the browser send; it becomes critical the day a cookie is accepted' };
+  }
+  return { impact: 'high', likelihood: lower(likelihood), because: `credentials are allowed, and no authentication scheme was seen; if the API accepts cookies, ${who} reads the victim's data` };
+}
+
+function describeBody(b: BodyClass): string {
+  const parts = [...b.personal.map((p) => p.kind), ...b.secrets.map((s) => s.kind), ...(b.dynamo.length ? ['DynamoDB data'] : []), ...(b.traceback ? ['a traceback'] : [])];
+  return [...new Set(parts)].join(', ') || 'sensitive data';
+}
+
+/** Classes a broader match explains: every echo-anything API echoes null; a prefix check passes `L_.x.com` and `L:8443`; a dot-less suffix check passes subdomains and `appxexample.com`. */
+const SUBSUMED_BY: Record<string, string[]> = {
+  null: ['arbitrary'],
+  'special-char': ['prefix', 'arbitrary'],
+  port: ['prefix', 'arbitrary'],
+  'localhost-prefix': ['arbitrary'],
+  'suffix-internal': ['suffix-registrable', 'subdomain', 'arbitrary'],
+  subdomain: ['suffix-registrable', 'arbitrary'],
+  'unescaped-dot': ['suffix-registrable', 'substring', 'arbitrary'],
+  'http-subdomain': ['suffix-registrable', 'subdomain', 'arbitrary'],
+  'shared-hosting': ['arbitrary'],
+  'dev-origin': ['arbitrary'],
+  prefix: ['arbitrary'],
+  substring: ['arbitrary'],
+  'http-scheme': ['suffix-registrable', 'substring', 'arbitrary'],
+};
+
+const CLASS_WORDS: Record<string, string> = {
+  prefix: 'prefix match (an origin that starts with the legitimate one)',
+  'suffix-registrable': 'suffix match without a dot (a registrable look-alike domain)',
+  'suffix-internal': 'suffix match without a dot (inside the legitimate domain)',
+  subdomain: 'any subdomain trusted',
+  'unescaped-dot': 'unescaped dot in a pattern (a registrable domain with a letter for the dot)',
+  substring: 'substring match',
+  'http-scheme': 'http scheme accepted for the legitimate host',
+  'http-subdomain': 'http subdomains trusted',
+  port: 'port ignored',
+  'special-char': 'special characters accepted after the host',
+  'localhost-prefix': 'localhost prefix match',
+  'dev-origin': 'development origin left in the allowlist',
+  'shared-hosting': 'shared-hosting suffix trusted',
+};
+
+export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput[] {
+  const hits: Hit[] = [];
+  for (const res of results) {
+    if (res.failure) continue;
+    const byProbe = new Map(res.exchanges.map((x) => [x.probe, x]));
+    const cookieOnly = res.reflected.some((h) => h.probe.id === 'C1' && h.withCookie) && !res.reflected.some((h) => h.probe.id === 'C1' && !h.withCookie);
+    const seen = new Set<string>();
+    const classes = new Set<string>(res.reflected.map((h) => h.probe.cls));
+    // Starlette's allow_origins=["*"] without credentials echoes the Origin when a Cookie is present, still
+    // without credentials: that is '*' semantics (judged below as a wildcard), not a reflection worth its own finding
+    const starWithCookie = (h: EndpointResult['reflected'][number]): boolean => h.withCookie && !h.answer.credentials && corsAnswer(byProbe.get('C1') ?? ({} as Exchange))?.acao === '*';
+    for (const h of res.reflected) {
+      if (starWithCookie(h)) continue;
+      // one root cause, one finding: what a broader match already explains is not reported again
+      if ((SUBSUMED_BY[h.probe.cls] ?? []).some((c) => classes.has(c))) continue;
+      const body = classifyBody(h.exchange.response?.body ?? '', header(h.exchange.response?.headers ?? [], 'content-type')[0]);
+      const rch = reach(h.probe, h.answer.credentials, h.answer.status, body, ctx);
+      const cls = h.probe.cls;
+      const check = cls === 'arbitrary' || cls === 'arbitrary-http' ? (cookieOnly && cls === 'arbitrary' ? CHECKS.cookieOnly : CHECKS.reflected) : cls === 'null' ? CHECKS.nullOrigin : CHECKS.bypass;
+      const key = `${check.id}:${cls}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const cred = h.answer.credentials ? ' with Access-Control-Allow-Credentials: true' : ' without credentials';
+      const what =
+        check === CHECKS.bypass
+          ? `trusts ${JSON.stringify(h.probe.origin)}: ${CLASS_WORDS[cls] ?? cls}${h.probe.exploitableBy === 'safari' ? ' (Safari only)' : ''}`
+          : check === CHECKS.cookieOnly
+            ? `echoes any Origin (${JSON.stringify(h.probe.origin)}) when the request carries a Cookie`
+            : check === CHECKS.nullOrigin
+              ? 'echoes Origin: null'
+              : `echoes any Origin (${JSON.stringify(h.probe.origin)})`;
+      hits.push({ check, cls, impact: rch.impact, likelihood: rch.likelihood, exchange: h.exchange, result: res, message: (eps, many) => `${eps} ${many ? what.replace(/^echoes/, 'echo').replace(/^trusts/, 'trust') : what}${cred}: ${rch.because}.` });
+    }
+    // the attacker origin echoed on an error path only (a 404 of a sibling path)
+    const e1 = byProbe.get('E1');
+    const e1a = e1 && corsAnswer(e1);
+    if (e1 && e1a?.acao && e1a.acao === e1.request.headers.find(([k]) => k === 'origin')?.[1] && !classes.has('arbitrary')) {
+      const body = classifyBody(e1.response?.body ?? '');
+      const probe: ProbeOrigin = { id: 'E1', origin: e1a.acao, cls: 'arbitrary', exploitableBy: 'anyone', sameSite: false };
+      const rch = reach(probe, e1a.credentials, e1a.status, body, ctx);
+      hits.push({ check: CHECKS.reflected, cls: 'error-path', impact: rch.impact, likelihood: rch.likelihood, exchange: e1, result: res, message: (eps) => `${eps}: an error response (HTTP ${e1a.status}) echoes any Origin (${JSON.stringify(e1a.acao)})${e1a.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}: ${rch.because}.` });
+    }
+    // '*' on real responses
+    const star = ['B1', 'C1', 'C1b'].map((p) => byProbe.get(p)).find((x) => x && corsAnswer(x)?.acao === '*');
+    if (star && !res.reflected.some((h) => !starWithCookie(h))) {
+      const a = corsAnswer(star)!;
+      const body = classifyBody(star.response?.body ?? '');
+      hits.push({
+        check: CHECKS.wildcard,
+        cls: a.credentials ? 'with-credentials' : 'plain',
+        impact: a.credentials ? 'low' : 'none',
+        likelihood: 'medium',
+        exchange: star,
+        result: res,
+        message: (eps, many) =>
+          a.credentials
+            ? `${eps} ${many ? 'answer' : 'answers'} Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers refuse that combination for credentialed requests (a broken policy, not a readable one).`
+            : `${eps} ${many ? 'answer' : 'answers'} Access-Control-Allow-Origin: * without credentials: any site reads what an anonymous request gets${body.sensitive && !ctx.authenticated ? ` — here ${describeBody(body)}, which anyone can already fetch without a browser (see the personal-data finding)` : ''}.`,
+      });
+    }
+    // preflights: the attacker origin allowed on the preflight while the actual response is not readable; mirrored headers
+    const f1 = byProbe.get('F1');
+    const f1a = f1 && corsAnswer(f1);
+    const c1 = res.reflected.some((h) => h.probe.id === 'C1');
+    const actualStar = ['C1', 'C1b'].some((p) => corsAnswer(byProbe.get(p) ?? ({} as Exchange))?.acao === '*');
+    const c1status = byProbe.get('C1')?.response?.status ?? 0;
+    if (f1 && f1a && (f1a.acao === '*' || (f1a.acao && f1a.acao !== res.legit && f1a.acao !== 'null')) && !c1 && !actualStar && c1status < 400) {
+      hits.push({ check: CHECKS.preflight, cls: 'origin', impact: 'low', likelihood: 'medium', exchange: f1, result: res, message: (eps) => `Preflights of ${eps} allow an arbitrary origin (Access-Control-Allow-Origin: ${f1a.acao}) while actual responses do not: non-simple requests from any site are sent, their answers are not readable.` });
+    }
+    const f3 = byProbe.get('F3');
+    const f3a = f3 && corsAnswer(f3);
+    const probeHeader = f3?.request.headers.find(([k]) => k === 'access-control-request-headers')?.[1];
+    if (f3 && f3a?.acao && probeHeader && (f3a.allowHeaders ?? '').toLowerCase().split(/\s*,\s*/).includes(probeHeader)) {
+      hits.push({ check: CHECKS.preflight, cls: 'headers', impact: 'none', likelihood: 'medium', exchange: f3, result: res, message: (eps) => `Preflights of ${eps} mirror any requested header (${probeHeader} came back in Access-Control-Allow-Headers): allow_headers=["*"] or a mirror; harmless alone, it widens what a permissive origin can send.` });
+    }
+    // preflight and actual answered by different policies (two layers)
+    const b3 = byProbe.get('B3');
+    const b3a = b3 && corsAnswer(b3);
+    if (b3a && f1a && c1 && f1a.acao !== f1?.request.headers.find(([k]) => k === 'origin')?.[1]) {
+      hits.push({ check: CHECKS.mismatch, cls: 'reflect-actual', impact: 'low', likelihood: 'medium', exchange: f1!, result: res, message: (eps) => `Actual responses of ${eps} reflect any origin, but their preflights do not (Access-Control-Allow-Origin: ${f1a.acao ?? 'absent'}): two layers answer CORS (a gateway answering OPTIONS, the app answering the rest); simple requests stay readable — fix the app's policy.` });
+    }
+    // Vary: a dynamic ACAO on a cacheable response without Vary: Origin
+    for (const h of res.reflected.length ? res.reflected.map((x) => x.exchange) : ['B1', 'B2'].map((p) => byProbe.get(p)).filter((x): x is Exchange => !!x)) {
+      const a = corsAnswer(h);
+      if (!a?.acao || a.acao === '*' || a.vary.includes('origin') || a.vary.includes('*')) continue;
+      if (!res.dynamic && !res.reflected.length) continue;
+      hits.push({ check: CHECKS.vary, cls: a.cacheable ? 'cacheable' : 'plain', impact: a.cacheable ? 'medium' : 'low', likelihood: a.cacheable ? 'medium' : 'low', exchange: h, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} Access-Control-Allow-Origin: ${a.acao} chosen by the Origin without Vary: Origin${a.cacheable ? ' on a cacheable response: a shared cache can serve one origin\'s answer to another (poisoning, or breaking the real front end)' : ''}.` });
+      break;
+    }
+    // invalid headers
+    for (const x of res.exchanges) {
+      const a = corsAnswer(x);
+      if (!a || (!a.invalidAcao && !a.badCredentials)) continue;
+      hits.push({ check: CHECKS.invalid, cls: a.invalidAcao ? 'acao' : 'acac', impact: 'none', likelihood: 'medium', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} ${a.invalidAcao ?? `Access-Control-Allow-Credentials: ${a.badCredentials}`}: browsers refuse ${a.invalidAcao ? 'the response' : 'credentialed reads (only the exact value true counts)'} — broken CORS${a.invalidAcao && /headers/.test(a.invalidAcao) ? ', and a sign the header is generated per request' : ''}.` });
+      break;
+    }
+    // what bodies disclose
+    for (const x of res.exchanges) {
+      if (!x.response) continue;
+      const body = classifyBody(x.response.body, header(x.response.headers, 'content-type')[0]);
+      if (body.traceback) {
+        hits.push({ check: CHECKS.traceback, cls: body.traceback, impact: 'medium', likelihood: 'high', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} ${body.traceback === 'starlette-debug-html' ? "Starlette's debug page" : 'a traceback'} (HTTP ${x.response!.status})${body.awsDetails.length ? `, naming ${body.awsDetails.join(', ')}` : ''}: code paths, source lines and exception text reach the client.` });
+        break;
+      }
+      if (body.dynamo.some((t) => /Exception|botocore|ClientError/.test(t)) || body.awsDetails.length) {
+        hits.push({ check: CHECKS.errorDetail, cls: 'dynamo', impact: 'medium', likelihood: 'high', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} DynamoDB error text (${[...body.dynamo, ...body.awsDetails].slice(0, 4).join(', ')}, HTTP ${x.response!.status}): callers learn table, role and account details.` });
+        break;
+      }
+    }
+    if (!ctx.authenticated) {
+      for (const x of res.exchanges) {
+        if (!x.response || x.response.status >= 400) continue;
+        const body = classifyBody(x.response.body, header(x.response.headers, 'content-type')[0]);
+        if (!body.personal.length && !body.secrets.length) continue;
+        hits.push({ check: CHECKS.personal, cls: 'anonymous', impact: body.secrets.length ? 'high' : 'medium', likelihood: 'medium', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} ${describeBody(body)} (${[...body.personal, ...body.secrets].map((p) => p.sample).slice(0, 3).join(', ')}) to a request without credentials.` });
+        break;
+      }
+    }
+  }
+  return aggregate(hits);
+}
+
+/** One finding per check, class and host: the endpoints it was seen on listed, the first as the example. */
+function aggregate(hits: Hit[]): FindingInput[] {
+  const groups = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const host = new URL(h.result.endpoint.url).host;
+    const key = `${h.check.id}|${h.cls}|${h.impact}|${h.likelihood}|${host}`;
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  const out: FindingInput[] = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    const ep = first.result.endpoint;
+    const names = [...new Set(group.map((g) => routeName(g.result)))];
+    const eps = names.length === 1 ? names[0] : `${names.length} endpoints (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
+    const text = exchangeText(first.exchange);
+    const evidence: Evidence[] = [{ kind: 'http', request: text.request, response: text.response, curl: curlOf(first.exchange.request) }];
+    out.push({
+      ruleId: first.check.id,
+      topic: first.check.topic,
+      source: 'live',
+      message: first.message(eps, names.length > 1),
+      impact: first.impact,
+      likelihood: first.likelihood,
+      confidence: 'high',
+      cwe: first.check.cwe,
+      owasp: ['API8:2023'],
+      location: { method: first.exchange.request.method, url: first.exchange.request.url.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '') },
+      ...(ep.template ? { route: { method: ep.method, path: ep.template } } : {}),
+      evidence,
+      remediation: { summary: first.check.remediation },
+      discriminator: `${first.cls}|${new URL(ep.url).host}`,
+    });
+  }
+  return out;
+}
+
+function routeName(r: EndpointResult): string {
+  const e = r.endpoint;
+  return e.template ? `${e.method} ${e.template}` : `${e.method} ${new URL(e.url).pathname}`;
+}

@@ -1,0 +1,168 @@
+/**
+ * The probe plan for one endpoint (live-probe-spec b.1–b.7) and the byte-exact judgement of each answer
+ * (b.8). Tiers run with early exits: an endpoint that reflects any origin is not sent the bypass mutations;
+ * bypass mutations are sent only when the answer depends on the Origin. A typical endpoint costs 12–15
+ * requests, none more than about 60.
+ */
+import type { HttpClient } from './http.ts';
+import { bypassOrigins, coreOrigins, hostingOrigins, safariOrigins, type ProbeOrigin } from './origins.ts';
+import type { Endpoint, Exchange, RawHeaders } from './types.ts';
+
+export const PROBE_COOKIE = '__cors_probe=1';
+
+/** The CORS headers of one response, judged exactly (Fetch: a single ACAO value; ACAC only `true`). */
+export interface CorsAnswer {
+  /** The single ACAO value; undefined when absent. */
+  acao?: string;
+  /** Several ACAO headers, or one holding a list or a pattern: browsers refuse the response. */
+  invalidAcao?: string;
+  /** `Access-Control-Allow-Credentials` is exactly `true`. */
+  credentials: boolean;
+  /** ACAC present with another value (`True`, `1`): not honoured by browsers. */
+  badCredentials?: string;
+  vary: string[];
+  cacheable: boolean;
+  status: number;
+  allowMethods?: string;
+  allowHeaders?: string;
+}
+
+export function header(headers: RawHeaders, name: string): string[] {
+  return headers.filter(([k]) => k === name).map(([, v]) => v);
+}
+
+const OWS = /^[ \t]+|[ \t]+$/g;
+
+export function corsAnswer(x: Exchange): CorsAnswer | undefined {
+  const r = x.response;
+  if (!r) return undefined;
+  const acaos = header(r.headers, 'access-control-allow-origin').map((v) => v.replace(OWS, ''));
+  const acac = header(r.headers, 'access-control-allow-credentials').map((v) => v.replace(OWS, ''));
+  const vary = header(r.headers, 'vary').flatMap((v) => v.split(',').map((s) => s.trim().toLowerCase())).filter(Boolean);
+  const cc = header(r.headers, 'cache-control').join(',').toLowerCase();
+  const cacheable = /\bpublic\b|s-maxage/.test(cc) || (/max-age=\d+/.test(cc) && !/private|no-store|no-cache|max-age=0\b/.test(cc)) || header(r.headers, 'age').length > 0 || /hit/i.test(header(r.headers, 'x-cache').join(','));
+  const out: CorsAnswer = { credentials: acac.length === 1 && acac[0] === 'true', vary, cacheable, status: r.status };
+  if (acac.length && !out.credentials) out.badCredentials = acac.join(', ');
+  if (acaos.length > 1) out.invalidAcao = `${acaos.length} Access-Control-Allow-Origin headers (${acaos.join(' | ')})`;
+  else if (acaos.length === 1) {
+    const v = acaos[0];
+    if (/[,\s]/.test(v) || (v !== '*' && v.includes('*'))) out.invalidAcao = `Access-Control-Allow-Origin: ${v}`;
+    else out.acao = v;
+  }
+  const acam = header(r.headers, 'access-control-allow-methods');
+  const acah = header(r.headers, 'access-control-allow-headers');
+  if (acam.length) out.allowMethods = acam.join(', ');
+  if (acah.length) out.allowHeaders = acah.join(', ');
+  return out;
+}
+
+export interface EndpointResult {
+  endpoint: Endpoint;
+  exchanges: Exchange[];
+  /** Probes whose Origin came back byte-exact in ACAO, with the answer. */
+  reflected: { probe: ProbeOrigin; exchange: Exchange; answer: CorsAnswer; withCookie: boolean }[];
+  /** The origin used as L. */
+  legit?: string;
+  /** ACAO depends on the Origin (an allowlist or reflection is at work). */
+  dynamic: boolean;
+  /** A transport failure that stopped the plan, in words. */
+  failure?: string;
+}
+
+export interface PlanContext {
+  client: HttpClient;
+  /** A fresh random label for attacker origins. */
+  r: string;
+  /** Legitimate origins: user-given first, then hints. */
+  legit: string[];
+  /** Hard cap of requests for one endpoint. */
+  maxPerEndpoint: number;
+}
+
+function withCacheBuster(url: string, n: string): string {
+  const u = new URL(url);
+  u.searchParams.set('_cb', n);
+  return u.toString();
+}
+
+export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<EndpointResult> {
+  const { client, r } = ctx;
+  const out: EndpointResult = { endpoint: ep, exchanges: [], reflected: [], dynamic: false };
+  let n = 0;
+  const send = async (probe: string, method: 'GET' | 'HEAD' | 'OPTIONS', headers: RawHeaders, url = ep.url): Promise<Exchange | undefined> => {
+    if (n >= ctx.maxPerEndpoint) return undefined;
+    n++;
+    const x = await client.send(probe, { method, url: withCacheBuster(url, `${r}-${n}`), headers });
+    out.exchanges.push(x);
+    return x;
+  };
+  const get = (probe: string, origin?: string, cookie = false, url?: string): Promise<Exchange | undefined> =>
+    send(probe, ep.method, [...(origin !== undefined ? ([['origin', origin]] as RawHeaders) : []), ...(cookie ? ([['cookie', PROBE_COOKIE]] as RawHeaders) : [])], url);
+  const reflects = (x: Exchange | undefined, origin: string): CorsAnswer | undefined => {
+    const a = x && corsAnswer(x);
+    return a && a.acao === origin ? a : undefined;
+  };
+  const note = (probe: ProbeOrigin, x: Exchange | undefined, withCookie: boolean): boolean => {
+    const a = reflects(x, probe.origin);
+    if (a && x) out.reflected.push({ probe, exchange: x, answer: a, withCookie });
+    return !!a;
+  };
+
+  // B: baseline, the legitimate origin (and with a cookie), and who answers the preflight
+  const b0 = await get('B0');
+  if (!b0?.response) {
+    out.failure = b0?.error ?? 'not sent';
+    return out;
+  }
+  const own = new URL(ep.url).origin;
+  const l = ctx.legit[0] ?? own;
+  out.legit = l;
+  const b1 = await get('B1', l);
+  const b2 = await get('B2', l, true);
+  await send('B3', 'OPTIONS', [['origin', l], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization,content-type']]);
+  const b1a = b1 && corsAnswer(b1);
+  const b2a = b2 && corsAnswer(b2);
+  // the answer depends on the Origin: the legitimate origin echoed, Vary: Origin, or an allowlist at work even though
+  // L is not on it (Starlette sends Access-Control-Allow-Credentials to every origin and refuses others' preflights with 400)
+  const b3a = out.exchanges.at(-1) && corsAnswer(out.exchanges.at(-1)!);
+  const b3 = out.exchanges.at(-1)?.response;
+  out.dynamic =
+    [b1a, b2a].some((a) => a?.acao === l || a?.vary.includes('origin')) ||
+    [b1a, b2a, b3a].some((a) => a && !a.acao && (a.credentials || !!a.allowMethods)) ||
+    (b3?.status === 400 && /Disallowed CORS/i.test(b3.body));
+
+  // C: an arbitrary origin (without and with a cookie: Starlette's "*" + credentials reflects only with one), null
+  const [c1, c2, c3] = coreOrigins(r);
+  const reflectAny = note(c1, await get('C1', c1.origin), false) || note(c1, await get('C1b', c1.origin, true), true);
+  if (!reflectAny) {
+    note(c2, await get('C2', c2.origin, true), true);
+  }
+  note(c3, await get('C3', c3.origin, true), true);
+
+  // M / P: allowlist bypasses, only when the answer depends on the Origin and nothing arbitrary is reflected
+  if (!reflectAny && out.dynamic) {
+    const legitList = [...new Set([...ctx.legit, ...(ctx.legit.length ? [] : [own])])].slice(0, 2);
+    let hit = false;
+    for (const base of legitList) {
+      for (const m of bypassOrigins(base, r)) {
+        if (note(m, await get(m.id, m.origin, true), true)) hit = true;
+      }
+    }
+    for (const m of hostingOrigins(r)) if (note(m, await get(m.id, m.origin, true), true)) hit = true;
+    if (!hit) {
+      for (const p of safariOrigins(legitList[0], r).slice(0, 6)) note(p, await get(p.id, p.origin, true), true);
+    }
+  }
+
+  // F: preflights from the attacker origin: methods and mirrored headers
+  const pre = reflectAny ? c1.origin : l;
+  await send('F1', 'OPTIONS', [['origin', c1.origin], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization']]);
+  await send('F3', 'OPTIONS', [['origin', pre], ['access-control-request-method', 'DELETE'], ['access-control-request-headers', `x-${r}`]]);
+
+  // E: an error path (a random sibling path) from the attacker origin, with a cookie
+  const u = new URL(ep.url);
+  u.pathname = `${u.pathname.replace(/\/[^/]*$/, '')}/${r}-missing`;
+  u.search = '';
+  await get('E1', c1.origin, true, u.toString());
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * Live scans of real loopback servers: every vulnerable configuration found with the right class and
+ * severity, every fixed twin with no CORS finding above info. FastAPI apps are Debian's FastAPI/Starlette
+ * over dynalite, discovered through their own /openapi.json; the Node server covers what Starlette cannot do.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { scan } from '../src/engine/scan.ts';
+import { atLeast, type Finding } from '../src/findings/index.ts';
+import { startCorsServer, type CorsServer } from './servers/cors-node-server.ts';
+import { closeAll, pythonStackSkipReason, startDynalite, startFastApiAll, type DynaliteHandle, type FastApiHandle } from './servers/harness.ts';
+
+const LEGIT = 'https://app.example.com';
+
+async function live(url: string, extra: Parameters<typeof scan>[0]['live'] = {}): Promise<Finding[]> {
+  const r = await scan({ paths: [url], live: { origins: [LEGIT], rate: 0, concurrency: 8, ...extra } });
+  return r.findings;
+}
+
+const cors = (fs: Finding[]): Finding[] => fs.filter((f) => f.ruleId.startsWith('live-cors-'));
+const show = (fs: Finding[]): string => fs.map((f) => `${f.severity} ${f.ruleId}: ${f.message}`).join('\n');
+
+describe('node server: what Starlette cannot do', () => {
+  let server: CorsServer;
+  before(async () => (server = await startCorsServer({})));
+  after(() => server.close());
+  const cases: [string, string, RegExp, ('critical' | 'high' | 'medium' | 'low' | 'info')[]][] = [
+    ['reflect', 'live-cors-reflected-origin', /echoe?s? any Origin/, ['high', 'critical']],
+    ['prefix', 'live-cors-allowlist-bypass', /prefix match/, ['high', 'critical']],
+    ['suffix', 'live-cors-allowlist-bypass', /suffix match without a dot \(a registrable/, ['high', 'critical']],
+    ['substring', 'live-cors-allowlist-bypass', /substring match/, ['high', 'critical']],
+    ['subdomain', 'live-cors-allowlist-bypass', /any subdomain trusted/, ['medium']],
+    ['http-scheme', 'live-cors-allowlist-bypass', /http scheme accepted/, ['medium']],
+    ['port-ignored', 'live-cors-allowlist-bypass', /port ignored/, ['medium']],
+    ['null', 'live-cors-null-origin', /Origin: null/, ['high', 'critical']],
+    ['no-vary', 'live-cors-missing-vary', /without Vary: Origin on a cacheable response/, ['medium']],
+    ['duplicate-acao', 'live-cors-invalid-headers', /2 Access-Control-Allow-Origin headers/, ['info']],
+    ['acac-wrong-case', 'live-cors-invalid-headers', /Access-Control-Allow-Credentials: True/, ['info']],
+    ['error-only', 'live-cors-reflected-origin', /an error response \(HTTP 404\)/, ['info']],
+    ['gateway-preflight', 'live-cors-preflight-mismatch', /two layers answer CORS/, ['low']],
+    ['wildcard', 'live-cors-wildcard', /Access-Control-Allow-Origin: \* without credentials/, ['info']],
+  ];
+  for (const [behaviour, rule, message, severities] of cases) {
+    test(`${behaviour} → ${rule}`, async () => {
+      const fs = await live(`${server.url}/${behaviour}/profiles/u1`);
+      const f = fs.find((x) => x.ruleId === rule && message.test(x.message));
+      assert.ok(f, `${behaviour}: no ${rule} matching ${message}\n${show(fs)}`);
+      assert.ok(severities.includes(f.severity as never), `${behaviour}: ${f.severity}, expected ${severities.join('/')}\n${f.message}`);
+      assert.equal(f.source, 'live');
+      const http = f.evidence.find((e) => e.kind === 'http');
+      assert.ok(http && http.kind === 'http' && http.curl?.startsWith('curl '), 'evidence carries the exchange and a curl line');
+    });
+  }
+  test('strict allowlist: no CORS finding above info, and a typical request count', async () => {
+    const r = await scan({ paths: [`${server.url}/strict/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
+    assert.deepEqual(cors(r.findings).filter((f) => atLeast(f.severity, 'low')).map((f) => f.message), []);
+    assert.ok(r.live!.requests <= 60, `${r.live!.requests} requests for one endpoint`);
+  });
+  test('an arbitrary-origin reflection ends the plan early (no bypass tiers) and is one finding', async () => {
+    const r = await scan({ paths: [`${server.url}/reflect/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
+    assert.ok(r.live!.requests <= 15, `${r.live!.requests} requests`);
+    assert.equal(cors(r.findings).filter((f) => f.severity === 'high' || f.severity === 'critical').length, 1, show(r.findings));
+  });
+  test('safety: a redirect to another host is not followed; an oversized body is cut; a slow server times out', async () => {
+    const before = server.requests.length;
+    const redirect = await scan({ paths: [`${server.url}/redirect/profiles/u1`], live: { rate: 0 } });
+    // every request the scan sent reached this server: the Location on 127.0.0.2 was recorded, never requested
+    assert.equal(server.requests.length - before, redirect.live!.requests);
+    assert.ok(!JSON.stringify(redirect.diagnostics).includes('127.0.0.2'), JSON.stringify(redirect.diagnostics));
+    const big = await scan({ paths: [`${server.url}/oversized/profiles/u1`], live: { rate: 0, maxRequests: 3 } });
+    assert.ok(big.live!.requests <= 3, 'the budget caps requests');
+    const t0 = performance.now();
+    const slow = await scan({ paths: [`${server.url}/slow/profiles/u1?headersAfterMs=3000`], live: { rate: 0, timeoutMs: 300, maxRequests: 4 } });
+    assert.ok(performance.now() - t0 < 5000, 'timeouts bound the scan');
+    assert.ok(slow.diagnostics.some((d) => /no complete response .* within 0.3 s/.test(d.message)), JSON.stringify(slow.diagnostics));
+  });
+  test('unreachable hosts are diagnostics naming the URL, not crashes', async () => {
+    const r = await scan({ paths: ['http://127.0.0.1:9/nothing'], live: { rate: 0 } });
+    assert.ok(r.diagnostics.some((d) => d.where?.includes('127.0.0.1:9') && /connection refused/.test(d.message)), JSON.stringify(r.diagnostics));
+  });
+  test('credentials go only to the target host', async () => {
+    await scan({ paths: [`${server.url}/strict/profiles/u1`], live: { rate: 0, headers: [['Authorization', 'Bearer probe-token-123']], cookie: 'session=s1', maxRequests: 5 } });
+    const got = (q: { headers: [string, string][] }, name: string): string | undefined => q.headers.find(([k]) => k === name)?.[1];
+    const sent = server.requests.filter((q) => got(q, 'authorization') === 'Bearer probe-token-123');
+    assert.ok(sent.length > 0, 'the target received the credentials');
+    assert.ok(sent.every((q) => /session=s1/.test(got(q, 'cookie') ?? '')), 'and the cookie');
+  });
+});
+
+const skip = pythonStackSkipReason();
+describe('FastAPI on Starlette 0.26.1 over dynalite, discovered through /openapi.json', { skip: skip || undefined }, () => {
+  let dynamo: DynaliteHandle;
+  const apps = new Map<string, FastApiHandle>();
+  const MODES = ['wildcard-credentials', 'wildcard', 'allowlist', 'regex-unescaped-dot', 'regex-shared-hosting', 'null', 'string-origins', 'echo-middleware', 'debug-traceback', 'pii-whole-item'] as const;
+  before(async () => {
+    dynamo = await startDynalite();
+    const specs = MODES.flatMap((mode) => [{ mode, fixed: false }, { mode, fixed: true }]);
+    const started = await startFastApiAll(specs, { dynamoEndpoint: dynamo.endpoint, timeoutMs: 120_000 }, 6);
+    for (const h of started) apps.set(`${h.mode}${h.fixed ? ':fixed' : ''}`, h);
+  });
+  after(async () => {
+    await closeAll(apps.values());
+    await dynamo?.close();
+  });
+  const expected: Record<(typeof MODES)[number], [string, RegExp, string[]]> = {
+    'wildcard-credentials': ['live-cors-reflected-with-cookie', /when the request carries a Cookie with Access-Control-Allow-Credentials: true/, ['critical']],
+    wildcard: ['live-cors-wildcard', /Access-Control-Allow-Origin: \*/, ['info']],
+    allowlist: ['', /./, []],
+    'regex-unescaped-dot': ['live-cors-allowlist-bypass', /unescaped dot/, ['critical', 'high']],
+    'regex-shared-hosting': ['live-cors-allowlist-bypass', /shared-hosting suffix trusted/, ['critical', 'high']],
+    null: ['live-cors-null-origin', /Origin: null/, ['critical', 'high']],
+    'string-origins': ['live-cors-allowlist-bypass', /substring match/, ['critical', 'high']],
+    'echo-middleware': ['live-cors-reflected-origin', /echoe?s? any Origin/, ['critical', 'high']],
+    'debug-traceback': ['live-debug-traceback', /traceback|debug page/, ['high']],
+    'pii-whole-item': ['live-personal-data', /email/, ['medium']],
+  };
+  test('an authenticated run (the victim\'s session cookie) shows the data read cross-origin: critical', async () => {
+    const fs = await live(apps.get('wildcard-credentials')!.url, { cookie: 'session=sess-u1-6f1c2a' });
+    // the session cookie is on every probe now, so the echo no longer depends on the probe's own cookie
+    const f = fs.find((x) => /^live-cors-reflected-(origin|with-cookie)$/.test(x.ruleId) && x.severity === 'critical');
+    assert.ok(f, show(fs));
+    assert.match(f.message, /email|card|ssn/);
+  });
+  for (const mode of MODES) {
+    test(`${mode}: found with the right class and severity; the fixed twin has no CORS finding above info`, async () => {
+      const [rule, message, severities] = expected[mode];
+      const vulnerable = await live(apps.get(mode)!.url);
+      if (rule) {
+        const f = vulnerable.find((x) => x.ruleId === rule && message.test(x.message));
+        assert.ok(f, `${mode}: no ${rule}\n${show(vulnerable)}`);
+        assert.ok(severities.includes(f.severity), `${mode}: ${f.severity}, expected ${severities.join('/')}\n${f.message}`);
+        assert.ok(f.route?.path, 'the finding carries the OpenAPI path template');
+      } else {
+        assert.deepEqual(cors(vulnerable).filter((f) => atLeast(f.severity, 'low')).map((f) => f.message), []);
+      }
+      const fixed = await live(apps.get(`${mode}:fixed`)!.url);
+      assert.deepEqual(cors(fixed).filter((f) => atLeast(f.severity, 'low')).map((f) => `${f.ruleId}: ${f.message}`), [], `${mode} fixed twin`);
+      if (rule && !rule.startsWith('live-cors-')) assert.ok(!fixed.some((f) => f.ruleId === rule), `${mode} fixed twin still has ${rule}\n${show(fixed)}`);
+    });
+  }
+});
