@@ -29,8 +29,8 @@ export interface HttpOptions {
 export const DEFAULT_HTTP: Omit<HttpOptions, 'credentialHosts' | 'userAgent'> = {
   timeoutMs: 10_000,
   maxBodyBytes: 1024 * 1024,
-  concurrency: 4,
-  rate: 20,
+  concurrency: 6,
+  rate: 100,
   budget: 5000,
 };
 
@@ -63,7 +63,7 @@ export class HttpClient {
 
   async send(probe: string, req: ExchangeRequest): Promise<Exchange> {
     const started = performance.now();
-    const done = (e: Omit<Exchange, 'probe' | 'request' | 'ms'>): Exchange => ({ probe, request: req, ...e, ms: Math.round(performance.now() - started) });
+    const done = (e: Omit<Exchange, 'probe' | 'request' | 'ms'>): Exchange => ({ probe, request: req, response: e.response, error: e.error, ms: Math.round(performance.now() - started) });
     if (!SAFE_METHODS.has(req.method)) return done({ error: `${req.method} is not sent: live scans send only GET, HEAD and OPTIONS` });
     let url: URL;
     try {
@@ -78,15 +78,18 @@ export class HttpClient {
     }
     this.stats.sent++;
     const headers = this.withCredentials(url, req.headers);
-    const gate = await this.enter(url.host);
+    const flat: string[] = [];
+    for (const [k, v] of headers) flat.push(k, v);
+    const gate = this.gateFor(url.host);
+    if (gate.active >= this.opts.concurrency || this.opts.rate > 0) await this.enter(gate);
+    gate.active++;
     try {
-      const res = await request(url, {
+      const res = await request(req.url, {
         method: req.method,
-        headers: [...headers.flat()],
+        headers: flat,
         dispatcher: this.dispatcher,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
-        signal: AbortSignal.timeout(this.opts.timeoutMs * 2),
       });
       const raw: RawHeaders = [];
       for (const [name, value] of Object.entries(res.headers)) {
@@ -96,7 +99,14 @@ export class HttpClient {
       const chunks: Buffer[] = [];
       let bytes = 0;
       let truncated = false;
-      if (req.method !== 'HEAD') {
+      const declared = Number(res.headers['content-length'] ?? NaN);
+      if (req.method !== 'HEAD' && declared >= 0 && declared <= this.opts.maxBodyBytes) {
+        // a declared length within the cap: one read (the stream loop costs more than the bytes); undici
+        // fails the body if more arrives than declared, so the cap holds
+        const body = await res.body.text();
+        this.stats.bytes += declared;
+        return done({ response: { status: res.statusCode, headers: raw, body, bytes: declared, truncated: false } });
+      } else if (req.method !== 'HEAD') {
         for await (const chunk of res.body) {
           const buf = chunk as Buffer;
           const room = this.opts.maxBodyBytes - bytes;
@@ -135,18 +145,22 @@ export class HttpClient {
     return out;
   }
 
-  private async enter(host: string): Promise<HostGate> {
+  private gateFor(host: string): HostGate {
     let gate = this.gates.get(host);
     if (!gate) this.gates.set(host, (gate = { active: 0, waiting: [], nextAt: 0 }));
-    if (gate.active >= this.opts.concurrency) await new Promise<void>((resolve) => gate!.waiting.push(resolve));
-    gate.active++;
+    return gate;
+  }
+
+  /** Waits for a free slot on the host (concurrency), then for the host's next turn (rate). */
+  private async enter(gate: HostGate): Promise<void> {
+    while (gate.active >= this.opts.concurrency) await new Promise<void>((resolve) => gate.waiting.push(resolve));
     if (this.opts.rate > 0) {
       const now = performance.now();
       const at = Math.max(now, gate.nextAt);
       gate.nextAt = at + 1000 / this.opts.rate;
       if (at > now) await new Promise((r) => setTimeout(r, at - now));
     }
-    return gate;
+    while (gate.active >= this.opts.concurrency) await new Promise<void>((resolve) => gate.waiting.push(resolve));
   }
 
   private leave(_host: string, gate: HostGate): void {

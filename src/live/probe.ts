@@ -67,6 +67,8 @@ export interface EndpointResult {
   dynamic: boolean;
   /** A transport failure that stopped the plan, in words. */
   failure?: string;
+  /** Answered like this endpoint (probed in full), so the rest of the plan was not sent. */
+  sameAs?: string;
 }
 
 export interface PlanContext {
@@ -77,6 +79,12 @@ export interface PlanContext {
   legit: string[];
   /** Hard cap of requests for one endpoint. */
   maxPerEndpoint: number;
+  /**
+   * CORS answers already probed in full, per host: the signature of the first answers (legitimate and
+   * arbitrary origin, with and without a cookie) → the endpoint probed. An app usually has one CORS policy;
+   * an endpoint that answers exactly like one already probed is not sent the rest of the plan.
+   */
+  policies?: Map<string, string>;
 }
 
 function withCacheBuster(url: string, n: string): string {
@@ -118,6 +126,23 @@ export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<End
   const l = ctx.legit[0] ?? own;
   out.legit = l;
   const b1 = await get('B1', l);
+  const [c1, c2, c3] = coreOrigins(r);
+  const c1x = await get('C1', c1.origin);
+  const c1bx = await get('C1b', c1.origin, true);
+  // the same answers as an endpoint of this host probed in full: the same policy, no need for the rest
+  const sig = [b0, b1, c1x, c1bx].map((x) => {
+    const a = x && corsAnswer(x);
+    const acao = a?.acao === c1.origin ? '<probe>' : a?.acao;
+    return a ? `${Math.floor(a.status / 100)}:${acao ?? ''}:${a.credentials}:${a.vary.includes('origin')}:${a.invalidAcao ?? ''}` : 'x';
+  }).join('|');
+  const host = new URL(ep.url).host;
+  const first = ctx.policies?.get(`${host} ${sig}`);
+  const reflectAny = note(c1, c1x, false) || note(c1, c1bx, true);
+  if (first) {
+    out.sameAs = first;
+    return out;
+  }
+  ctx.policies?.set(`${host} ${sig}`, ep.url);
   const b2 = await get('B2', l, true);
   await send('B3', 'OPTIONS', [['origin', l], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization,content-type']]);
   const b1a = b1 && corsAnswer(b1);
@@ -131,9 +156,7 @@ export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<End
     [b1a, b2a, b3a].some((a) => a && !a.acao && (a.credentials || !!a.allowMethods)) ||
     (b3?.status === 400 && /Disallowed CORS/i.test(b3.body));
 
-  // C: an arbitrary origin (without and with a cookie: Starlette's "*" + credentials reflects only with one), null
-  const [c1, c2, c3] = coreOrigins(r);
-  const reflectAny = note(c1, await get('C1', c1.origin), false) || note(c1, await get('C1b', c1.origin, true), true);
+  // C: an arbitrary origin (sent above, without and with a cookie: Starlette's "*" + credentials reflects only with one), null
   if (!reflectAny) {
     note(c2, await get('C2', c2.origin, true), true);
   }

@@ -81,13 +81,14 @@ export async function liveScan(targets: LiveTargets, client: HttpClient, opts: L
   } else {
     for (const url of targets.urls) await guard(url, () => targetsFromBaseUrl(url, fetchText, { maxEndpoints: opts.maxEndpoints }));
   }
-  if (targets.list) await guard(targets.list.file, () => targetsFromList(targets.list!.text, targets.list!.file));
+  if (targets.list) await guard(targets.list.file, () => targetsFromList(targets.list!.text, targets.list!.file, { maxEndpoints: opts.maxEndpoints }));
 
   // one endpoint per URL; a base URL that failed to answer at all is reported once
   const unique = [...new Map(endpoints.map((e) => [`${e.method} ${e.url}`, e])).values()].slice(0, opts.maxEndpoints);
   const legit = [...new Set([...opts.origins, ...hints])];
   const r = randomLabel();
   const results: EndpointResult[] = [];
+  const policies = new Map<string, string>();
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -97,7 +98,7 @@ export async function liveScan(targets: LiveTargets, client: HttpClient, opts: L
         results.push({ endpoint: ep, exchanges: [], reflected: [], dynamic: false, failure: 'not probed: the request budget is spent' });
         continue;
       }
-      results.push(await probeEndpoint(ep, { client, r, legit, maxPerEndpoint: opts.maxPerEndpoint }));
+      results.push(await probeEndpoint(ep, { client, r, legit, maxPerEndpoint: opts.maxPerEndpoint, policies }));
       done++;
       if (opts.progress && (done % 10 === 0 || done === unique.length)) opts.progress(`probed ${done}/${unique.length} endpoints, ${client.stats.sent} requests`);
     }

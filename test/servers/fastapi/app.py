@@ -259,3 +259,16 @@ def get_order(order_id: str):
     # The `orders` table is never created: the read raises botocore's ResourceNotFoundException
     # (a ClientError), which is not handled, so the server answers 500 (a traceback when debug=True).
     return table("orders").get_item(Key={"id": order_id}).get("Item")
+
+
+# EXTRA_ROUTES=N adds N small GET routes (benchmarks: a 100-route app discovered through /openapi.json)
+def _extra_route(i: int):
+    def handler():
+        return {"route": i}
+
+    handler.__name__ = f"extra_{i}"
+    return handler
+
+
+for _i in range(int(os.environ.get("EXTRA_ROUTES", "0"))):
+    app.get(f"/extra/{_i}")(_extra_route(_i))
