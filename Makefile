@@ -26,6 +26,8 @@ demo: build
 	@echo "== examples/profiles-api-fixed (fixed twin) =="
 	node dist/bin/crossread.js scan examples/profiles-api-fixed --fail-on low
 	node dist/bin/crossread.js scan examples/profiles-api-fixed --format sarif --output reports/profiles-api-fixed.sarif --fail-on none
+	@echo "== live: a real FastAPI app over dynalite on loopback, and its fixed twin =="
+	npx tsx scripts/live-demo.ts
 	@echo "Reports written to reports/"
 
 test: deps

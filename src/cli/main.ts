@@ -7,6 +7,7 @@ import { scan } from '../engine/scan.ts';
 import type { LiveOptions } from '../engine/types.ts';
 import { VERSION } from '../engine/version.ts';
 import { RULES, findRule } from '../code/rules/registry.ts';
+import { LIVE_CHECKS } from '../live/judge.ts';
 import { loadKnowledge } from '../knowledge/index.ts';
 import { FORMATS, render, type Format, type RenderContext } from '../report/index.ts';
 
@@ -51,7 +52,7 @@ Suppress one finding in code with a reason:  # crossread: ignore[rule-id] why it
 `;
 
 function knowledge(): RenderContext['knowledge'] {
-  return Object.fromEntries(RULES.map((r) => [r.meta.id, loadKnowledge(r.meta.id)]));
+  return Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id)].map((id) => [id, loadKnowledge(id)]));
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -130,13 +131,20 @@ function rulesCommand(io: Io): number {
     const sev = severityOf(r.meta.impact, r.meta.likelihood);
     return `${r.meta.id.padEnd(32)} ${sev.padEnd(8)} ${r.meta.cwe.map((c) => `CWE-${c}`).join(',').padEnd(16)} ${r.meta.summary}`;
   });
-  io.stdout(`${'RULE'.padEnd(32)} ${'DEFAULT'.padEnd(8)} ${'CWE'.padEnd(16)} SUMMARY\n${rows.join('\n')}\n`);
+  const live = LIVE_CHECKS.map((c) => `${c.id.padEnd(32)} ${'(live)'.padEnd(8)} ${c.cwe.map((x) => `CWE-${x}`).join(',').padEnd(16)} ${c.summary}`);
+  io.stdout(`${'RULE'.padEnd(32)} ${'DEFAULT'.padEnd(8)} ${'CWE'.padEnd(16)} SUMMARY\n${rows.join('\n')}\n\nLive checks (crossread scan https://…; severity set per finding by credentials, cookies and body):\n${live.join('\n')}\n`);
   return 0;
 }
 
 function explainCommand(args: string[], io: Io): number {
   const id = args[0];
   const rule = id && findRule(id);
+  const check = id ? LIVE_CHECKS.find((c) => c.id === id) : undefined;
+  if (!rule && check) {
+    const kb = loadKnowledge(check.id);
+    io.stdout(`${kb?.markdown.trim() ?? `# ${check.id}\n\n${check.summary}`}\n\nLive check: ${check.id} · topic ${check.topic} · ${check.cwe.map((c) => `CWE-${c}`).join(', ')}\nFix: ${check.remediation}\n`);
+    return 0;
+  }
   if (!rule) {
     io.stderr(`crossread: ${id ? `no rule "${id}"` : 'explain needs a rule id'}; list them with: crossread rules\n`);
     return 2;

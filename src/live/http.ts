@@ -43,7 +43,7 @@ interface HostGate {
 }
 
 export class HttpClient {
-  readonly stats = { sent: 0, failed: 0, bytes: 0, refusedByBudget: 0 };
+  readonly stats = { sent: 0, failed: 0, bytes: 0, refusedByBudget: 0, retried: 0 };
   private readonly gates = new Map<string, HostGate>();
   private readonly ownDispatcher: boolean;
   private readonly dispatcher: Dispatcher;
@@ -84,13 +84,7 @@ export class HttpClient {
     if (gate.active >= this.opts.concurrency || this.opts.rate > 0) await this.enter(gate);
     gate.active++;
     try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: flat,
-        dispatcher: this.dispatcher,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-      });
+      const res = await this.attempt(req, flat);
       const raw: RawHeaders = [];
       for (const [name, value] of Object.entries(res.headers)) {
         if (value === undefined) continue;
@@ -128,6 +122,25 @@ export class HttpClient {
       return done({ error: describeError(e, url, this.opts.timeoutMs) });
     } finally {
       this.leave(url.host, gate);
+    }
+  }
+
+  /**
+   * One request; sent once more when the server closed a kept-alive connection before answering (every
+   * method sent is idempotent, and servers such as uvicorn close idle keep-alive sockets at will).
+   */
+  private async attempt(req: ExchangeRequest, headers: string[]): Promise<Dispatcher.ResponseData> {
+    const once = (): Promise<Dispatcher.ResponseData> =>
+      request(req.url, { method: req.method, headers, dispatcher: this.dispatcher, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
+    try {
+      return await once();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as { cause?: NodeJS.ErrnoException }).cause?.code;
+      if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET' && code !== 'EPIPE') throw e;
+      if (this.stats.sent >= this.opts.budget) throw e;
+      this.stats.sent++;
+      this.stats.retried++;
+      return once();
     }
   }
 
