@@ -21,12 +21,12 @@ export interface LiveCheck {
 
 const CHECKS = {
   reflected: { id: 'live-cors-reflected-origin', topic: 'cors-permissive-origin', cwe: [942], summary: 'The API echoes any Origin into Access-Control-Allow-Origin.', remediation: 'Allow an explicit list of front-end origins (CORSMiddleware allow_origins / the gateway CORS configuration); never reflect the request Origin.' },
-  cookieOnly: { id: 'live-cors-reflected-with-cookie', topic: 'cors-permissive-origin', cwe: [942], summary: 'Any Origin is echoed when the request carries a Cookie (Starlette allow_origins=["*"] with allow_credentials=True).', remediation: 'Replace allow_origins=["*"] with the front-end origins when allow_credentials=True.' },
+  cookieOnly: { id: 'live-cors-reflected-with-cookie', topic: 'cors-permissive-origin', cwe: [942], summary: 'Any Origin is echoed when the request carries a Cookie (Starlette before 1.0 with allow_origins=["*"] and allow_credentials=True).', remediation: 'Replace allow_origins=["*"] with the front-end origins when allow_credentials=True.' },
   nullOrigin: { id: 'live-cors-null-origin', topic: 'cors-permissive-origin', cwe: [942], summary: 'Origin: null is trusted (sandboxed iframes and data: pages send it).', remediation: 'Remove "null" from the allowed origins.' },
   bypass: { id: 'live-cors-allowlist-bypass', topic: 'cors-permissive-origin', cwe: [942, 346], summary: 'An origin the allowlist was not meant to trust passes its check (prefix, suffix, unescaped dot, substring, subdomain, scheme, port, special characters, shared hosting).', remediation: 'Compare the Origin with an exact list (or a fully anchored, escaped regex); do not use startsWith / endsWith / substring checks.' },
   wildcard: { id: 'live-cors-wildcard', topic: 'cors-permissive-origin', cwe: [942], summary: 'Access-Control-Allow-Origin: * on API responses.', remediation: "Keep '*' for public, anonymous data only; list the front-end origins otherwise." },
   preflight: { id: 'live-cors-permissive-preflight', topic: 'cors-permissive-origin', cwe: [942], summary: 'Preflights allow an arbitrary origin, or mirror requested headers and methods.', remediation: 'Answer preflights with the same explicit origins, methods and headers as actual responses.' },
-  vary: { id: 'live-cors-missing-vary', topic: 'cors-permissive-origin', cwe: [942], summary: 'A response whose Access-Control-Allow-Origin depends on the Origin lacks Vary: Origin while caches may store it.', remediation: 'Send Vary: Origin with every response whose CORS headers depend on the Origin (Starlette does; custom code and gateways must), and put Origin in the CDN cache key.' },
+  vary: { id: 'live-cors-missing-vary', topic: 'cors-permissive-origin', cwe: [942], summary: 'A response whose Access-Control-Allow-Origin depends on the Origin lacks Vary: Origin while caches may store it.', remediation: 'Send Vary: Origin with every response whose CORS headers depend on the Origin (Starlette adds it to allowed-origin responses since 0.15; custom code and gateways must add it themselves), and put Origin in the CDN cache key.' },
   mismatch: { id: 'live-cors-preflight-mismatch', topic: 'cors-permissive-origin', cwe: [942], summary: 'The preflight and the actual response disagree on CORS: two layers answer them.', remediation: 'Decide CORS in one layer (the gateway or the app) and make the other agree.' },
   invalid: { id: 'live-cors-invalid-headers', topic: 'cors-permissive-origin', cwe: [942], summary: 'CORS headers browsers reject: several Access-Control-Allow-Origin values, a list or pattern, or Access-Control-Allow-Credentials other than exactly "true".', remediation: 'Send one Access-Control-Allow-Origin value per response and Access-Control-Allow-Credentials: true exactly.' },
   errorDetail: { id: 'live-error-detail', topic: 'error-disclosure', cwe: [209], summary: 'Responses carry DynamoDB/botocore error text (account, role, table names).', remediation: 'Log the exception with a request id and return a fixed message to the client.' },
@@ -98,7 +98,8 @@ function reach(probe: ProbeOrigin, credentials: boolean, status: number, body: B
     return { impact: 'low', likelihood: lower(likelihood), because: `without credentials, ${who} reads only what an anonymous request gets (more only if the API is reachable just from the victim's network)` };
   }
   // credentials allowed: what matters is a cookie the browser attaches cross-site (SameSite=None), or same-site (Lax too)
-  const attachable = ctx.cookies.filter((c) => (probe.sameSite ? !/^strict$/i.test(c.sameSite ?? '') : /^none$/i.test(c.sameSite ?? '')));
+  // a same-site page (a sibling subdomain) gets every cookie, Strict included; a cross-site one only SameSite=None
+  const attachable = ctx.cookies.filter((c) => probe.sameSite || /^none$/i.test(c.sameSite ?? ''));
   if (attachable.length) {
     const sensitive = body.sensitive ? `, and the response holds ${describeBody(body)}` : '';
     return { impact: 'high', likelihood: body.sensitive ? likelihood : lower(likelihood), because: `${who} reads it with the victim's cookies (${attachable.map((c) => `${c.name}${c.sameSite ? `; SameSite=${c.sameSite}` : ''}`).join(', ')})${sensitive}` };
@@ -207,7 +208,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
         message: (eps, many) =>
           a.credentials
             ? `${eps} ${many ? 'answer' : 'answers'} Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers refuse that combination for credentialed requests (a broken policy, not a readable one).`
-            : `${eps} ${many ? 'answer' : 'answers'} Access-Control-Allow-Origin: * without credentials: any site reads what an anonymous request gets${body.sensitive && !ctx.authenticated ? ` — here ${describeBody(body)}, which anyone can already fetch without a browser (see the personal-data finding)` : ''}.`,
+            : `${eps} ${many ? 'answer' : 'answers'} Access-Control-Allow-Origin: * without credentials: any site reads what an anonymous request gets${body.sensitive && !ctx.authenticated ? ` — here ${describeBody(body)}, which anyone can already fetch without a browser${body.personal.length || body.secrets.length ? ' (see the personal-data finding)' : ''}` : ''}.`,
       });
     }
     // preflights: the attacker origin allowed on the preflight while the actual response is not readable; mirrored headers
@@ -217,7 +218,10 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const actualStar = ['C1', 'C1b'].some((p) => corsAnswer(byProbe.get(p) ?? ({} as Exchange))?.acao === '*');
     const c1status = byProbe.get('C1')?.response?.status ?? 0;
     if (f1 && f1a && (f1a.acao === '*' || (f1a.acao && f1a.acao !== res.legit && f1a.acao !== 'null')) && !c1 && !actualStar && c1status < 400) {
-      hits.push({ check: CHECKS.preflight, cls: 'origin', impact: 'low', likelihood: 'medium', exchange: f1, result: res, message: (eps) => `Preflights of ${eps} allow an arbitrary origin (Access-Control-Allow-Origin: ${f1a.acao}) while actual responses do not: non-simple requests from any site are sent, their answers are not readable.` });
+      hits.push({ check: CHECKS.preflight, cls: 'origin', impact: 'low', likelihood: 'medium', exchange: f1, result: res, message: (eps) =>
+          f1a.acao === '*'
+            ? `Preflights of ${eps} answer Access-Control-Allow-Origin: * while actual responses allow no arbitrary origin: non-simple requests without credentials from any site get through (what an attacker could send directly), and their answers stay unreadable.`
+            : `Preflights of ${eps} allow an arbitrary origin (Access-Control-Allow-Origin: ${f1a.acao}${f1a.credentials ? ', with credentials' : ''}) while actual responses do not: any site can send non-simple requests${f1a.credentials ? " with the victim's cookies (state-changing routes run)" : ''}, though it cannot read the answers.` });
     }
     const f3 = byProbe.get('F3');
     const f3a = f3 && corsAnswer(f3);
@@ -229,21 +233,21 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const b3 = byProbe.get('B3');
     const b3a = b3 && corsAnswer(b3);
     if (b3a && f1a && c1 && f1a.acao !== f1?.request.headers.find(([k]) => k === 'origin')?.[1]) {
-      hits.push({ check: CHECKS.mismatch, cls: 'reflect-actual', impact: 'low', likelihood: 'medium', exchange: f1!, result: res, message: (eps) => `Actual responses of ${eps} reflect any origin, but their preflights do not (Access-Control-Allow-Origin: ${f1a.acao ?? 'absent'}): two layers answer CORS (a gateway answering OPTIONS, the app answering the rest); simple requests stay readable — fix the app's policy.` });
+      hits.push({ check: CHECKS.mismatch, cls: 'reflect-actual', impact: 'low', likelihood: 'medium', exchange: f1!, result: res, message: (eps) => `Actual responses of ${eps} reflect any origin, but their preflights do not (Access-Control-Allow-Origin: ${f1a.acao ?? 'absent'}): preflights and requests are answered by different policies — a gateway answering OPTIONS in front of the app, two middlewares, or Starlette before 0.15 with "*" and credentials; simple requests stay readable, so fix the policy that answers them.` });
     }
     // Vary: a dynamic ACAO on a cacheable response without Vary: Origin
     for (const h of res.reflected.length ? res.reflected.map((x) => x.exchange) : ['B1', 'B2'].map((p) => byProbe.get(p)).filter((x): x is Exchange => !!x)) {
       const a = corsAnswer(h);
       if (!a?.acao || a.acao === '*' || a.vary.includes('origin') || a.vary.includes('*')) continue;
       if (!res.dynamic && !res.reflected.length) continue;
-      hits.push({ check: CHECKS.vary, cls: a.cacheable ? 'cacheable' : 'plain', impact: a.cacheable ? 'medium' : 'low', likelihood: a.cacheable ? 'medium' : 'low', exchange: h, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} Access-Control-Allow-Origin: ${a.acao} chosen by the Origin without Vary: Origin${a.cacheable ? ' on a cacheable response: a shared cache can serve one origin\'s answer to another (poisoning, or breaking the real front end)' : ''}.` });
+      hits.push({ check: CHECKS.vary, cls: a.cacheable ? 'cacheable' : 'plain', impact: a.cacheable ? 'medium' : 'low', likelihood: 'medium', exchange: h, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} Access-Control-Allow-Origin: ${a.acao} chosen by the Origin without Vary: Origin${a.cacheable ? ' on a cacheable response: a shared cache can serve one origin\'s answer to another (poisoning, or breaking the real front end)' : ''}.` });
       break;
     }
     // invalid headers
     for (const x of res.exchanges) {
       const a = corsAnswer(x);
       if (!a || (!a.invalidAcao && !a.badCredentials)) continue;
-      hits.push({ check: CHECKS.invalid, cls: a.invalidAcao ? 'acao' : 'acac', impact: 'none', likelihood: 'medium', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} ${a.invalidAcao ?? `Access-Control-Allow-Credentials: ${a.badCredentials}`}: browsers refuse ${a.invalidAcao ? 'the response' : 'credentialed reads (only the exact value true counts)'} — broken CORS${a.invalidAcao && /headers/.test(a.invalidAcao) ? ', and a sign the header is generated per request' : ''}.` });
+      hits.push({ check: CHECKS.invalid, cls: a.invalidAcao ? 'acao' : 'acac', impact: 'none', likelihood: 'medium', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} ${a.invalidAcao ?? `Access-Control-Allow-Credentials: ${a.badCredentials}`}: browsers refuse ${a.invalidAcao ? 'the response' : 'credentialed reads (only the exact value true counts)'} — broken CORS${a.invalidAcao && /headers/.test(a.invalidAcao) ? (res.reflected.length ? ', and with the reflections seen, a sign the header is generated per request' : ' (usually two layers each adding one)') : ''}.` });
       break;
     }
     // what bodies disclose
@@ -255,7 +259,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
         break;
       }
       if (body.dynamo.some((t) => /Exception|botocore|ClientError/.test(t)) || body.awsDetails.length) {
-        hits.push({ check: CHECKS.errorDetail, cls: 'dynamo', impact: 'medium', likelihood: 'high', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} DynamoDB error text (${[...body.dynamo, ...body.awsDetails].slice(0, 4).join(', ')}, HTTP ${x.response!.status}): callers learn table, role and account details.` });
+        hits.push({ check: CHECKS.errorDetail, cls: 'dynamo', impact: 'medium', likelihood: 'high', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} DynamoDB error text (${[...body.dynamo, ...body.awsDetails].slice(0, 4).join(', ')}, HTTP ${x.response!.status}): ${body.awsDetails.length ? 'callers learn table, role and account details' : 'callers learn the datastore and its error internals'}.` });
         break;
       }
     }

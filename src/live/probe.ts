@@ -42,7 +42,8 @@ export function corsAnswer(x: Exchange): CorsAnswer | undefined {
   const cc = header(r.headers, 'cache-control').join(',').toLowerCase();
   const cacheable = /\bpublic\b|s-maxage/.test(cc) || (/max-age=\d+/.test(cc) && !/private|no-store|no-cache|max-age=0\b/.test(cc)) || header(r.headers, 'age').length > 0 || /hit/i.test(header(r.headers, 'x-cache').join(','));
   const out: CorsAnswer = { credentials: acac.length === 1 && acac[0] === 'true', vary, cacheable, status: r.status };
-  if (acac.length && !out.credentials) out.badCredentials = acac.join(', ');
+  // only `true` exactly enables credentialed reads; `false` is as good as absent, `True` / `1` are mistakes
+  if (acac.length && !out.credentials && !acac.every((v) => v.toLowerCase() === 'false')) out.badCredentials = acac.join(', ');
   if (acaos.length > 1) out.invalidAcao = `${acaos.length} Access-Control-Allow-Origin headers (${acaos.join(' | ')})`;
   else if (acaos.length === 1) {
     const v = acaos[0];
