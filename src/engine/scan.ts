@@ -173,7 +173,8 @@ async function probe(urls: string[], o: LiveOptions): Promise<LiveScanResult> {
       authenticated: !!(o.cookie || o.headers?.length),
       maxEndpoints: o.maxEndpoints ?? 200,
       maxPerEndpoint: 60,
-      parallel: Math.max(2, (o.concurrency ?? DEFAULT_HTTP.concurrency) * 2),
+      // endpoints in flight: enough that every connection stays busy while each endpoint waits on its own probes
+      parallel: Math.max(2, (o.concurrency ?? DEFAULT_HTTP.concurrency) * 4),
       ...(o.progress ? { progress: o.progress } : {}),
     });
   } finally {

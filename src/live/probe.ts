@@ -33,9 +33,20 @@ export function header(headers: RawHeaders, name: string): string[] {
 
 const OWS = /^[ \t]+|[ \t]+$/g;
 
+const answers = new WeakMap<Exchange, CorsAnswer>();
+
+/** The CORS headers of an exchange's response, judged once. */
 export function corsAnswer(x: Exchange): CorsAnswer | undefined {
   const r = x.response;
   if (!r) return undefined;
+  const known = answers.get(x);
+  if (known) return known;
+  const a = judgeAnswer(r);
+  answers.set(x, a);
+  return a;
+}
+
+function judgeAnswer(r: NonNullable<Exchange['response']>): CorsAnswer {
   const acaos = header(r.headers, 'access-control-allow-origin').map((v) => v.replace(OWS, ''));
   const acac = header(r.headers, 'access-control-allow-credentials').map((v) => v.replace(OWS, ''));
   const vary = header(r.headers, 'vary').flatMap((v) => v.split(',').map((s) => s.trim().toLowerCase())).filter(Boolean);
@@ -88,10 +99,9 @@ export interface PlanContext {
   policies?: Map<string, string>;
 }
 
+/** `url` with a unique `_cb` parameter (URLs come normalised from the targets; a fragment never does). */
 function withCacheBuster(url: string, n: string): string {
-  const u = new URL(url);
-  u.searchParams.set('_cb', n);
-  return u.toString();
+  return `${url}${url.includes('?') ? '&' : '?'}_cb=${encodeURIComponent(n)}`;
 }
 
 export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<EndpointResult> {
