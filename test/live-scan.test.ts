@@ -5,7 +5,9 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { scan } from '../src/engine/scan.ts';
+import { FORMATS, render } from '../src/report/index.ts';
 import { atLeast, severityRank, type Finding } from '../src/findings/index.ts';
 import { startCorsServer, type CorsServer } from './servers/cors-node-server.ts';
 import { closeAll, pythonStackSkipReason, startDynalite, startFastApiAll, type DynaliteHandle, type FastApiHandle } from './servers/harness.ts';
@@ -73,6 +75,20 @@ describe('node server: what Starlette cannot do', () => {
     const slow = await scan({ paths: [`${server.url}/slow/profiles/u1?headersAfterMs=3000`], live: { rate: 0, timeoutMs: 300, maxRequests: 4 } });
     assert.ok(performance.now() - t0 < 5000, 'timeouts bound the scan');
     assert.ok(slow.diagnostics.some((d) => /no complete response .* within 0.3 s/.test(d.message)), JSON.stringify(slow.diagnostics));
+  });
+  test('live findings render in every format; SARIF validates against the 2.1.0 schema with the URL as location', async () => {
+    const r = await scan({ paths: [`${server.url}/reflect/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
+    const require = createRequire(import.meta.url);
+    const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(schema: object): ((d: unknown) => boolean) & { errors?: unknown } } }).default;
+    const validate = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }).compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
+    const log = JSON.parse(render('sarif', r, { color: false, knowledge: {} }));
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const res = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'live-cors-reflected-origin');
+    assert.ok(res.ruleIndex >= 0, 'the live check is a driver rule');
+    assert.match(res.locations[0].physicalLocation.artifactLocation.uri, /^http:\/\/127\.0\.0\.1:\d+\/reflect\/profiles\/u1/);
+    for (const format of FORMATS) assert.ok(render(format, r, { color: false, knowledge: {} }).length > 0);
+    // personal data in evidence: card numbers and SSNs are masked in every format
+    for (const format of FORMATS) assert.ok(!/4111 1111 1111 1111|123-45-6789/.test(render(format, r, { color: false, knowledge: {} })), format);
   });
   test('unreachable hosts are diagnostics naming the URL, not crashes', async () => {
     const r = await scan({ paths: ['http://127.0.0.1:9/nothing'], live: { rate: 0 } });

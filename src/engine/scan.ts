@@ -23,6 +23,7 @@ import type { Suppression } from '../code/python/ir.ts';
 import type { Diagnostic, LiveOptions, ScanOptions, ScanResult } from './types.ts';
 import { DEFAULT_HTTP, HttpClient } from '../live/http.ts';
 import { liveScan, type LiveScanResult } from '../live/scan.ts';
+import { liveRuleMetas } from '../live/judge.ts';
 import { VERSION } from './version.ts';
 import { statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -97,7 +98,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     findings: dedupe(findings), // dedupe returns them sorted
     suppressed: suppressed.sort(compareFindings),
     diagnostics,
-    rules: RULES.map((r) => r.meta),
+    rules: [...RULES.map((r) => r.meta), ...liveRuleMetas()],
     stats: { files, pythonFiles: roots.reduce((n, r) => n + r.python.length, 0), bytes, durationMs: Math.round(performance.now() - started) },
     dependencies,
     routes,

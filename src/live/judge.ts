@@ -5,6 +5,7 @@
  * that carry the permissive headers, and whether the body read is sensitive.
  */
 import type { Evidence, FindingInput, Impact, Likelihood } from '../findings/index.ts';
+import type { RuleMeta } from '../code/rules/rule.ts';
 import { classifyBody as classifyOnce } from './classify.ts';
 import { curlOf, exchangeText } from './http.ts';
 import type { ProbeOrigin } from './origins.ts';
@@ -35,6 +36,25 @@ const CHECKS = {
 } satisfies Record<string, LiveCheck>;
 
 export const LIVE_CHECKS: readonly LiveCheck[] = Object.values(CHECKS);
+
+/** The live checks described like rules, for rule lists (JSON, SARIF driver rules). */
+export function liveRuleMetas(): RuleMeta[] {
+  return LIVE_CHECKS.map((c) => ({
+    id: c.id,
+    topic: c.topic,
+    summary: c.summary,
+    cwe: c.cwe,
+    owasp: ['API8:2023'],
+    impact: 'medium',
+    likelihood: 'medium',
+    confidence: 'high',
+    appliesTo: { framework: ['fastapi', 'starlette', 'lambda', 'api-gateway'], datastore: ['any'] },
+    source: 'live',
+    stability: 'experimental',
+    remediation: c.remediation,
+    limits: 'Judged from the responses of the running API to GET, HEAD and OPTIONS probes; severity is set per finding from the credentials header, the cookies the API sets and their SameSite, declared auth schemes, the status and the body. What only an authenticated request shows needs --cookie or --header.',
+  }));
+}
 
 export interface LiveContext {
   /** Session cookies seen (Set-Cookie) or declared (OpenAPI), with SameSite as sent. */

@@ -29,7 +29,9 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
     ruleIndex: index.get(f.ruleId) ?? -1,
     level: LEVEL[f.severity],
     message: { text: `${f.message} Fix: ${f.remediation.summary}` },
-    locations: f.location.file
+    locations: f.location.url && !f.location.file
+      ? [{ physicalLocation: { artifactLocation: { uri: f.location.url } }, message: { text: `${f.location.method ?? 'GET'} ${f.location.url}` } }]
+      : f.location.file
       ? [
           {
             physicalLocation: {

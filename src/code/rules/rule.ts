@@ -17,8 +17,8 @@ export interface RuleMeta {
   likelihood: Likelihood;
   confidence: Confidence;
   appliesTo: { framework: ('fastapi' | 'starlette' | 'lambda' | 'api-gateway')[]; datastore: ('dynamodb' | 'any')[] };
-  /** What the rule reads: the code (default) or the infrastructure-as-code model. */
-  source?: 'code' | 'iac';
+  /** What the rule reads: the code (default), the infrastructure-as-code model, or a running API (live checks). */
+  source?: 'code' | 'iac' | 'live';
   stability: 'experimental' | 'stable';
   /** One imperative sentence. */
   remediation: string;
