@@ -121,12 +121,28 @@ export async function liveScan(targets: LiveTargets, client: HttpClient, opts: L
     authenticated: opts.authenticated,
   };
   const all = results.flatMap((x) => x.exchanges);
+  const fp = fingerprint(all);
   return {
-    findings: judge(results, ctx),
+    findings: judge(results, ctx).map((f) => withStackFix(f, fp)),
     problems,
     notes,
     endpoints: results.map((x) => ({ url: x.endpoint.url, ...(x.endpoint.template ? { template: x.endpoint.template } : {}), requests: x.exchanges.length, ...(x.failure ? { failure: x.failure } : {}) })),
     requests: client.stats.sent,
-    fingerprint: fingerprint(all),
+    fingerprint: fp,
   };
+}
+
+/**
+ * The fix in the layer that sets the headers on the stack the responses show: an HTTP API's CORS
+ * configuration replaces the app's headers; behind a REST API the app sets them and a MOCK OPTIONS answers
+ * preflights; a FastAPI app on its own is fixed in CORSMiddleware.
+ */
+function withStackFix(f: FindingInput, fp: Fingerprint): FindingInput {
+  if (f.topic !== 'cors-permissive-origin') return f;
+  let where: string | undefined;
+  if (fp.gateway === 'http-api') where = "The responses come through an API Gateway HTTP API: if it has a CORS configuration, fix AllowOrigins / AllowCredentials there (it replaces the app's headers); if not, fix the app.";
+  else if (fp.gateway === 'rest-api') where = "The responses come through an API Gateway REST API: the app (CORSMiddleware or the Lambda's response headers) sets them on actual responses and a MOCK OPTIONS, if any, answers preflights — fix both to the same origins.";
+  else if (fp.gateway === 'function-url') where = 'The responses come from a Lambda function URL: fix its Cors (AllowOrigins, AllowCredentials), or the function\'s own headers if the URL has no CORS configuration.';
+  else if ((fp.framework === 'fastapi' || fp.framework === 'starlette') && !/allow_origins|CORSMiddleware/.test(f.remediation.summary)) where = `The responses come from ${fp.framework === 'fastapi' ? 'FastAPI' : 'Starlette'}: set CORSMiddleware(allow_origins=[…the front-end origins…]) and keep allow_credentials=True only with an explicit list.`;
+  return where ? { ...f, remediation: { summary: `${f.remediation.summary} ${where}` } } : f;
 }
