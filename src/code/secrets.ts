@@ -1,4 +1,6 @@
 import { mask } from '../findings/index.ts';
+import { entropy, isSequence, isWords } from '../findings/text-shape.ts';
+
 /**
  * Shared judgement of literal secrets, for Python code, `.env` files and IaC environment blocks: what
  * a name says a value is (password, API key, AWS secret access key …) and whether a value is a real
@@ -86,19 +88,6 @@ export function isExample(value: string): boolean {
   return /example/i.test(value);
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(s: string): number {
-  if (!s) return 0;
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  const n = [...s].length;
-  for (const k of counts.values()) {
-    const p = k / n;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
 
 const PLACEHOLDER_WORDS =
   /^(?:change[-_ ]?me|change[-_ ]?it|changethis|secret|secrets|password|passw0rd|pass|passwd|token|key|apikey|api[-_]key|test|testing|tests|dummy|fake|mock|sample|example|placeholder|todo|tbd|fixme|none|null|nil|undefined|default|admin|root|user|username|foo|bar|foobar|baz|qwerty|letmein|abc|abc123|123|1234|12345|123456|12345678|123456789|local|dev|development|redacted|hidden|masked|not[-_ ]?set|unset|empty|required|optional|insecure)$/i;
@@ -129,20 +118,7 @@ function isReference(value: string): boolean {
   return false;
 }
 
-/** Words with separators (`orders-table`, `my_secret_key`, `supersecret123`): not generated. */
-function isWords(value: string): boolean {
-  const stripped = value.replace(/\d{1,4}$/, '');
-  if (!stripped) return false;
-  const pieces = stripped.replace(/([a-z])([A-Z])/g, '$1 $2').split(/[-_.:/ ]+/).filter(Boolean);
-  return pieces.length > 0 && pieces.every((p) => /^[A-Za-z][a-z]*$|^[A-Z]+$/.test(p));
-}
 
-/** `abcdefgh12345678`, `1234567890`: mostly ascending runs. */
-function isSequence(value: string): boolean {
-  let steps = 0;
-  for (let i = 1; i < value.length; i++) if (value.charCodeAt(i) - value.charCodeAt(i - 1) === 1) steps++;
-  return steps >= (value.length - 1) * 0.6;
-}
 
 function classes(value: string): number {
   return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;

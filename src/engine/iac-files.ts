@@ -40,8 +40,6 @@ export async function readIac(
       }
       const text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(abs));
       const dir = toPosix(relative(root, dirname(abs)));
-      const sups = suppressionsInText(text);
-      if (sups.length) suppressions.set(shown, sups);
       return { text, file: shown, dir: dir === '.' ? '' : dir };
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -53,11 +51,17 @@ export async function readIac(
     for (const p of r.problems) diagnostics.push({ level: r.document ? 'warning' : 'error', where, message: p });
     if (r.document) documents.push(r.document);
   };
-  const guard = async (where: string, read: () => ReadResult | Promise<ReadResult>): Promise<void> => {
+  /** A file recognised as IaC: its suppression comments count (other JSON, YAML and TypeScript files are not read further). */
+  const recognised = (i: ReaderInput): void => {
+    const sups = suppressionsInText(i.text);
+    if (sups.length) suppressions.set(i.file, sups);
+  };
+  const guard = async (i: ReaderInput, read: () => ReadResult | Promise<ReadResult>): Promise<void> => {
+    recognised(i);
     try {
-      take(where, await read());
+      take(i.file, await read());
     } catch (e) {
-      diagnostics.push({ level: 'error', where, message: `cannot analyse: ${(e as Error).message.split('\n')[0]}` });
+      diagnostics.push({ level: 'error', where: i.file, message: `cannot analyse: ${(e as Error).message.split('\n')[0]}` });
     }
   };
 
@@ -67,8 +71,8 @@ export async function readIac(
     if (/^(package(-lock)?|tsconfig.*|composer|cdk|\.?eslintrc.*)\.json$/i.test(name)) continue;
     const i = input(abs);
     if (!i) continue;
-    if (isCloudFormation(i.text)) await guard(i.file, () => readCloudFormation(i));
-    else if (/\.ya?ml$/i.test(name) && isServerless(i.text, name)) await guard(i.file, () => readServerless(i));
+    if (isCloudFormation(i.text)) await guard(i, () => readCloudFormation(i));
+    else if (/\.ya?ml$/i.test(name) && isServerless(i.text, name)) await guard(i, () => readServerless(i));
   }
 
   // Terraform: every directory is a module, its files read together so references resolve across them
@@ -77,6 +81,7 @@ export async function readIac(
   for (const list of byDir.values()) {
     const inputs = list.map(input).filter((x): x is ReaderInput => !!x);
     if (!inputs.length) continue;
+    inputs.forEach(recognised);
     try {
       const r = await readTerraform(inputs);
       for (const p of r.problems) diagnostics.push({ level: 'warning', where: p.file, message: p.message });
@@ -93,7 +98,7 @@ export async function readIac(
     for (const abs of list) {
       const i = input(abs);
       if (!i || !looksLikeCdk(i.text, language)) continue;
-      await guard(i.file, () => readCdk(i, language));
+      await guard(i, () => readCdk(i, language));
     }
   }
   return { documents };

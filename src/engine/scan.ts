@@ -140,14 +140,9 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 async function probe(urls: string[], o: LiveOptions): Promise<LiveScanResult> {
+  // the hosts the user named receive their credentials; a malformed URL is reported by the targets
   const hosts = new Set<string>();
-  for (const u of urls) {
-    try {
-      hosts.add(new URL(u).host);
-    } catch {
-      /* reported by the targets */
-    }
-  }
+  for (const u of [...urls, ...(o.openapiUrl ? [o.openapiUrl] : [])]) if (URL.canParse(u)) hosts.add(new URL(u).host);
   const client = new HttpClient(
     {
       ...DEFAULT_HTTP,
@@ -162,13 +157,6 @@ async function probe(urls: string[], o: LiveOptions): Promise<LiveScanResult> {
     o.dispatcher,
   );
   try {
-    if (o.openapiUrl) {
-      try {
-        hosts.add(new URL(o.openapiUrl).host);
-      } catch {
-        /* reported by the targets */
-      }
-    }
     return await liveScan({ urls, ...(o.list ? { list: o.list } : {}), ...(o.openapi ? { openapi: o.openapi } : {}), ...(o.openapiUrl ? { openapiUrl: o.openapiUrl } : {}) }, client, {
       origins: o.origins ?? [],
       authenticated: !!(o.cookie || o.headers?.length),

@@ -3,6 +3,7 @@
  * (`AKIAIOSFODNN7EXAMPLE` → `AKIA…MPLE`), enough to find it again, not enough to use it; a shorter one
  * (a password) keeps two and two below 20 characters and nothing below 12, so most of it stays hidden.
  */
+import { luhn } from './text-shape.ts';
 const PATTERNS: RegExp[] = [
   /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g, // AWS access key id
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWT
@@ -58,15 +59,6 @@ const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 /** US social security numbers keep their last four digits. */
 const SSN = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)(\d{4})\b/g;
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 function redactNow(text: string): string {
   let out = text;

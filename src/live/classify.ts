@@ -12,6 +12,7 @@
  */
 import { mask, redact } from '../findings/redact.ts';
 import type { BodyClass } from './types.ts';
+import { entropy, isSequence, isWords, luhn } from '../findings/text-shape.ts';
 
 /** The client reads at most 1 MiB; a longer string is examined up to here. */
 const MAX_CHARS = 1 << 20;
@@ -306,18 +307,6 @@ const CARD_SCHEMES: { scheme: string; prefix: RegExp; lengths: number[] }[] = [
   { scheme: 'maestro', prefix: /^(?:5018|5020|5038|5893|6304|6759|676[1-3])/, lengths: [13, 14, 15, 16, 17, 18, 19] },
 ];
 
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
 
 function cardScheme(digits: string): string | undefined {
   if (!luhn(digits) || isFiller(digits)) return undefined;
@@ -344,21 +333,7 @@ function findCards(text: string, tally: Tally<PersonalKind>): void {
 
 const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 
-/** Shannon entropy in bits per character. */
-function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const k of counts.values()) h -= (k / s.length) * Math.log2(k / s.length);
-  return h;
-}
 
-/** Mostly ascending characters: `ABCDEFGH12345678`. */
-function isSequence(s: string): boolean {
-  let steps = 0;
-  for (let i = 1; i < s.length; i++) if (s.charCodeAt(i) - s.charCodeAt(i - 1) === 1) steps++;
-  return steps >= (s.length - 1) * 0.6;
-}
 
 /**
  * AWS access key ids (AKIA long-term, ASIA temporary) standing alone. Not: AWS's documented example
@@ -426,11 +401,6 @@ function secretName(name: string): boolean {
 
 const PLACEHOLDER = /^(?:your|my|insert|replace|enter|put|add|set)[-_ ]|[-_ ](?:here|placeholder)$|xxxx|\*\*\*|changeme|change[-_]me|placeholder|dummy|redacted|example|sample|<[^>]*>|\$\{|\{\{|^(?:null|none|undefined|true|false|bearer|basic|string)$/i;
 
-/** Separated words (`orders-table`, `my_secret_key`, `Bearer`): not generated. */
-function isWords(value: string): boolean {
-  const pieces = value.replace(/\d{1,4}$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').split(/[-_.:/ ]+/).filter(Boolean);
-  return pieces.length > 0 && pieces.every((p) => /^[A-Za-z][a-z]*$|^[A-Z]+$/.test(p));
-}
 
 /** A value that looks generated: 16+ characters, mixed classes, high entropy, not words, a run or a placeholder. */
 function looksGenerated(value: string): boolean {

@@ -121,7 +121,7 @@ export class HttpClient {
       this.stats.failed++;
       return done({ error: describeError(e, url, this.opts.timeoutMs) });
     } finally {
-      this.leave(url.host, gate);
+      this.leave(gate);
     }
   }
 
@@ -176,7 +176,7 @@ export class HttpClient {
     while (gate.active >= this.opts.concurrency) await new Promise<void>((resolve) => gate.waiting.push(resolve));
   }
 
-  private leave(_host: string, gate: HostGate): void {
+  private leave(gate: HostGate): void {
     gate.active--;
     gate.waiting.shift()?.();
   }

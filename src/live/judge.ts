@@ -92,17 +92,19 @@ interface Hit {
   result: EndpointResult;
 }
 
-/** Bodies are judged by several checks: classify each once. */
-const classified = new Map<string, BodyClass>();
-function classifyBody(body: string, contentType?: string): BodyClass {
-  const key = `${contentType ?? ''}\u0000${body}`;
-  let c = classified.get(key);
-  if (!c) {
-    if (classified.size > 500) classified.clear();
-    classified.set(key, (c = classifyOnce(body, contentType)));
-  }
+/** Bodies are judged by several checks: each response is classified once (with its content type). */
+const classified = new WeakMap<Exchange, BodyClass>();
+const NO_BODY = classifyOnce('');
+function bodyOf(x: Exchange | undefined): BodyClass {
+  const r = x?.response;
+  if (!r) return NO_BODY;
+  let c = classified.get(x!);
+  if (!c) classified.set(x!, (c = classifyOnce(r.body, header(r.headers, 'content-type')[0])));
   return c;
 }
+
+/** The CORS answer of a probe's exchange, when it was sent and answered. */
+const answerOf = (x: Exchange | undefined) => (x ? corsAnswer(x) : undefined);
 
 const lower = (l: Likelihood): Likelihood => (l === 'high' ? 'medium' : 'low');
 
@@ -181,12 +183,12 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const classes = new Set<string>(res.reflected.map((h) => h.probe.cls));
     // Starlette's allow_origins=["*"] without credentials echoes the Origin when a Cookie is present, still
     // without credentials: that is '*' semantics (judged below as a wildcard), not a reflection worth its own finding
-    const starWithCookie = (h: EndpointResult['reflected'][number]): boolean => h.withCookie && !h.answer.credentials && corsAnswer(byProbe.get('C1') ?? ({} as Exchange))?.acao === '*';
+    const starWithCookie = (h: EndpointResult['reflected'][number]): boolean => h.withCookie && !h.answer.credentials && answerOf(byProbe.get('C1'))?.acao === '*';
     for (const h of res.reflected) {
       if (starWithCookie(h)) continue;
       // one root cause, one finding: what a broader match already explains is not reported again
       if ((SUBSUMED_BY[h.probe.cls] ?? []).some((c) => classes.has(c))) continue;
-      const body = classifyBody(h.exchange.response?.body ?? '', header(h.exchange.response?.headers ?? [], 'content-type')[0]);
+      const body = bodyOf(h.exchange);
       const rch = reach(h.probe, h.answer.credentials, h.answer.status, body, ctx);
       const cls = h.probe.cls;
       const check = cls === 'arbitrary' || cls === 'arbitrary-http' ? (cookieOnly && cls === 'arbitrary' ? CHECKS.cookieOnly : CHECKS.reflected) : cls === 'null' ? CHECKS.nullOrigin : CHECKS.bypass;
@@ -208,7 +210,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const e1 = byProbe.get('E1');
     const e1a = e1 && corsAnswer(e1);
     if (e1 && e1a?.acao && e1a.acao === e1.request.headers.find(([k]) => k === 'origin')?.[1] && !classes.has('arbitrary')) {
-      const body = classifyBody(e1.response?.body ?? '');
+      const body = bodyOf(e1);
       const probe: ProbeOrigin = { id: 'E1', origin: e1a.acao, cls: 'arbitrary', exploitableBy: 'anyone', sameSite: false };
       const rch = reach(probe, e1a.credentials, e1a.status, body, ctx);
       hits.push({ check: CHECKS.reflected, cls: 'error-path', impact: rch.impact, likelihood: rch.likelihood, exchange: e1, result: res, message: (eps) => `${eps}: an error response (HTTP ${e1a.status}) echoes any Origin (${JSON.stringify(e1a.acao)})${e1a.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}: ${rch.because}.` });
@@ -217,7 +219,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const star = ['B1', 'C1', 'C1b'].map((p) => byProbe.get(p)).find((x) => x && corsAnswer(x)?.acao === '*');
     if (star && !res.reflected.some((h) => !starWithCookie(h))) {
       const a = corsAnswer(star)!;
-      const body = classifyBody(star.response?.body ?? '');
+      const body = bodyOf(star);
       hits.push({
         check: CHECKS.wildcard,
         cls: a.credentials ? 'with-credentials' : 'plain',
@@ -235,7 +237,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const f1 = byProbe.get('F1');
     const f1a = f1 && corsAnswer(f1);
     const c1 = res.reflected.some((h) => h.probe.id === 'C1');
-    const actualStar = ['C1', 'C1b'].some((p) => corsAnswer(byProbe.get(p) ?? ({} as Exchange))?.acao === '*');
+    const actualStar = ['C1', 'C1b'].some((p) => answerOf(byProbe.get(p))?.acao === '*');
     const c1status = byProbe.get('C1')?.response?.status ?? 0;
     if (f1 && f1a && (f1a.acao === '*' || (f1a.acao && f1a.acao !== res.legit && f1a.acao !== 'null')) && !c1 && !actualStar && c1status < 400) {
       hits.push({ check: CHECKS.preflight, cls: 'origin', impact: 'low', likelihood: 'medium', exchange: f1, result: res, message: (eps) =>
@@ -273,7 +275,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     // what bodies disclose
     for (const x of res.exchanges) {
       if (!x.response) continue;
-      const body = classifyBody(x.response.body, header(x.response.headers, 'content-type')[0]);
+      const body = bodyOf(x);
       if (body.traceback) {
         hits.push({ check: CHECKS.traceback, cls: body.traceback, impact: 'medium', likelihood: 'high', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} ${body.traceback === 'starlette-debug-html' ? "Starlette's debug page" : 'a traceback'} (HTTP ${x.response!.status})${body.awsDetails.length ? `, naming ${body.awsDetails.join(', ')}` : ''}: code paths, source lines and exception text reach the client.` });
         break;
@@ -286,7 +288,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     if (!ctx.authenticated) {
       for (const x of res.exchanges) {
         if (!x.response || x.response.status >= 400) continue;
-        const body = classifyBody(x.response.body, header(x.response.headers, 'content-type')[0]);
+        const body = bodyOf(x);
         if (!body.personal.length && !body.secrets.length) continue;
         hits.push({ check: CHECKS.personal, cls: 'anonymous', impact: body.secrets.length ? 'high' : 'medium', likelihood: 'medium', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'return' : 'returns'} ${describeBody(body)} (${[...body.personal, ...body.secrets].map((p) => p.sample).slice(0, 3).join(', ')}) to a request without credentials.` });
         break;

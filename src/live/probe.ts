@@ -155,13 +155,13 @@ export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<End
   }
   ctx.policies?.set(`${host} ${sig}`, ep.url);
   const b2 = await get('B2', l, true);
-  await send('B3', 'OPTIONS', [['origin', l], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization,content-type']]);
+  const b3x = await send('B3', 'OPTIONS', [['origin', l], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization,content-type']]);
   const b1a = b1 && corsAnswer(b1);
   const b2a = b2 && corsAnswer(b2);
   // the answer depends on the Origin: the legitimate origin echoed, Vary: Origin, or an allowlist at work even though
   // L is not on it (Starlette sends Access-Control-Allow-Credentials to every origin and refuses others' preflights with 400)
-  const b3a = out.exchanges.at(-1) && corsAnswer(out.exchanges.at(-1)!);
-  const b3 = out.exchanges.at(-1)?.response;
+  const b3a = b3x && corsAnswer(b3x);
+  const b3 = b3x?.response;
   out.dynamic =
     [b1a, b2a].some((a) => a?.acao === l || a?.vary.includes('origin')) ||
     [b1a, b2a, b3a].some((a) => a && !a.acao && (a.credentials || !!a.allowMethods)) ||

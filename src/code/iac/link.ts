@@ -31,6 +31,8 @@ export interface IacLinks {
   code: Map<IacFunction, FunctionCode>;
   /** Gateway routes in front of each code handler. */
   bindings: Map<Handler, GatewayBinding[]>;
+  /** The same joins seen from the gateway: the code handlers each gateway route carries. */
+  carried: Map<IacRoute, Handler[]>;
   /** Functions with a Python handler the scan did not find, with the file it looked for. */
   unlinked: { fn: IacFunction; looked: string }[];
 }
@@ -43,7 +45,7 @@ export function linkIac(model: IacModel, project: PythonProject, relOf: (file: s
     const rel = relOf(m.file);
     if (rel) byRel.set(rel, m);
   }
-  const links: IacLinks = { code: new Map(), bindings: new Map(), unlinked: [] };
+  const links: IacLinks = { code: new Map(), bindings: new Map(), carried: new Map(), unlinked: [] };
   for (const fn of functions) {
     if (!fn.handler || (fn.runtime && !/^python/i.test(fn.runtime))) continue;
     const dot = fn.handler.lastIndexOf('.');
@@ -76,6 +78,7 @@ export function linkIac(model: IacModel, project: PythonProject, relOf: (file: s
         const via = code.kind === 'lambda' ? 'handler' : matches(route, h);
         if (!via) continue;
         links.bindings.set(h, [...(links.bindings.get(h) ?? []), { api, route, fn, via }]);
+        links.carried.set(route, [...(links.carried.get(route) ?? []), h]);
       }
     }
   }
@@ -133,6 +136,11 @@ function gatewayView(c: CorsConfig, layer: CorsView['layer']): CorsView {
   return { layer, origins: originsText(c.origins), credentials: typeof c.credentials === 'boolean' ? c.credentials : 'unknown', where: `${c.at.file}:${c.at.line}` };
 }
 
+/** The CORSMiddleware policy of the app in `module`, else the project's first. */
+export function policyFor(project: PythonProject, module?: ModuleModel): PythonProject['policies'][number] | undefined {
+  return project.policies.find((x) => x.module === module) ?? project.policies[0];
+}
+
 /**
  * The code's CORSMiddleware policy as a view: the policy set in `module` (the app a function runs) when
  * there is one, else the project's first; a plain Lambda handler (`lambda`) sets its own response headers,
@@ -140,7 +148,7 @@ function gatewayView(c: CorsConfig, layer: CorsView['layer']): CorsView {
  */
 export function codeView(project: PythonProject, module?: ModuleModel, kind: 'mangum' | 'lambda' | 'route' = 'route'): CorsView {
   if (kind === 'lambda') return { layer: 'code', origins: [], credentials: 'unknown', where: "the handler's own response headers" };
-  const p = project.policies.find((x) => x.module === module) ?? project.policies[0];
+  const p = policyFor(project, module);
   if (!p) return { layer: 'none', origins: [], credentials: false };
   const list = originList(p.origins);
   const cred = credentialsOf(p.credentials);

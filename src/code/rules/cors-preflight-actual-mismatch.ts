@@ -1,6 +1,6 @@
 import type { Evidence, Impact } from '../../findings/index.ts';
 import type { Rule } from './rule.ts';
-import { codeView, effectiveCors, type CorsView } from '../iac/link.ts';
+import { codeView, effectiveCors, policyFor, type CorsView } from '../iac/link.ts';
 import { routeText } from './dynamo-context.ts';
 import { apiLabel, placeEvidence, placeLocation } from './iac-context.ts';
 import type { CorsConfig } from '../iac/model.ts';
@@ -39,8 +39,8 @@ export const rule: Rule = {
   },
   check({ project, iac, report }) {
     if (!iac) return;
-    const seen = new Map<CorsConfig, string[]>();
-    const sites = new Map<CorsConfig, { pre: CorsView; act: CorsView; code: CorsView; apiLabel: string; policy?: (typeof project.policies)[number] }>();
+    // one finding per gateway CORS policy, naming the code routes behind it
+    const sites = new Map<CorsConfig, { routes: string[]; pre: CorsView; act: CorsView; code: CorsView; apiLabel: string; policy?: (typeof project.policies)[number] }>();
     for (const [h, bindings] of iac.links.bindings) {
       for (const b of bindings) {
         const cors = b.route.cors ?? b.api.cors;
@@ -54,12 +54,12 @@ export const rule: Rule = {
         const overridden = eff.actual.layer !== 'code' && code.layer === 'code';
         if (!overridden && same(eff.preflight, eff.actual)) continue;
         if (overridden && same(eff.actual, code)) continue;
-        seen.set(cors, [...(seen.get(cors) ?? []), routeText(h)]);
-        sites.set(cors, { pre: eff.preflight, act: eff.actual, code, apiLabel: apiLabel(b.api), policy: project.policies.find((x) => x.module === module) ?? project.policies[0] });
+        const site = sites.get(cors);
+        if (site) site.routes.push(routeText(h));
+        else sites.set(cors, { routes: [routeText(h)], pre: eff.preflight, act: eff.actual, code, apiLabel: apiLabel(b.api), policy: policyFor(project, module) });
       }
     }
-    for (const [cors, routes] of seen) {
-      const { pre, act, code, apiLabel: label, policy: p } = sites.get(cors)!;
+    for (const [cors, { routes, pre, act, code, apiLabel: label, policy: p }] of sites) {
       const evidence: Evidence[] = [placeEvidence(cors.at)];
       if (p) evidence.push({ kind: 'code', file: p.module.file, line: p.site.loc.line, snippet: p.site.snippet, note: 'CORSMiddleware' });
       const list = `${routes.slice(0, 3).join(', ')}${routes.length > 3 ? ` and ${routes.length - 3} more` : ''}`;

@@ -47,7 +47,7 @@ function cookiesMatter(project: PythonProject, links: IacLinks, d: DeclaredCors)
     const a = r.authorizer;
     if (a.kind === 'cognito' || a.kind === 'jwt' || a.kind === 'iam') return false;
     if (a.kind === 'lambda') return (a.identitySource ?? []).some((s) => /cookie/i.test(s));
-    const handlers = [...links.bindings].filter(([, bs]) => bs.some((b) => b.route === r)).map(([h]) => h);
+    const handlers = links.carried.get(r) ?? [];
     if (!handlers.length) return project.ambient.cookie.length > 0; // the code behind it is not known
     return handlers.some((h) => h.auth.some((x) => x.style === 'cookie'));
   });

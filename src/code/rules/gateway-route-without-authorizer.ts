@@ -32,7 +32,7 @@ export const rule: Rule = {
       const fn = functions.find((f) => f.id === route.function);
       if (!api || !fn) continue;
       // the code routes this gateway route carries
-      const bound = [...iac.links.bindings].filter(([, bs]) => bs.some((b) => b.route === route)).map(([h]) => h);
+      const bound = iac.links.carried.get(route) ?? [];
       const code = iac.links.code.get(fn);
       const reach = dynamoReach(project, iac.links, fn, code ? bound : undefined);
       if (!reach.reads && !reach.writes) continue;
