@@ -53,6 +53,16 @@ describe('node server: what Starlette cannot do', () => {
       assert.ok(http && http.kind === 'http' && http.curl?.startsWith('curl '), 'evidence carries the exchange and a curl line');
     });
   }
+  test('error text and header mirroring: found where they are, not on their near misses', async () => {
+    const leak = await live(`${server.url}/strict/dynamo-error`);
+    const f = leak.find((x) => x.ruleId === 'live-error-detail');
+    assert.ok(f && /AccessDeniedException/.test(f.message) && /account 1234…9012/.test(f.message), show(leak));
+    assert.ok(!JSON.stringify(leak).includes('123456789012'), 'the account id is masked in the finding');
+    const generic = await live(`${server.url}/strict/boom`);
+    assert.ok(!generic.some((x) => x.ruleId === 'live-error-detail' || x.ruleId === 'live-debug-traceback'), show(generic));
+    const mirror = await live(`${server.url}/reflect/items`);
+    assert.ok(mirror.some((x) => x.ruleId === 'live-cors-permissive-preflight' && /mirror any requested header/.test(x.message)), show(mirror));
+  });
   test('strict allowlist: no CORS finding above info, and a typical request count', async () => {
     const r = await scan({ paths: [`${server.url}/strict/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
     assert.deepEqual(cors(r.findings).filter((f) => atLeast(f.severity, 'low')).map((f) => f.message), []);

@@ -60,8 +60,12 @@ const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 const SSN = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)(\d{4})\b/g;
 
 
+/** The account id inside an ARN (`arn:aws:sts::123456789012:…`) keeps its first and last four digits. */
+const ARN_ACCOUNT = /(\barn:aws[\w-]*:[\w-]+:[\w-]*:)(\d{12})(?=:)/g;
+
 function redactNow(text: string): string {
   let out = text;
+  if (out.includes('arn:aws')) out = out.replace(ARN_ACCOUNT, (_m, pre: string, id: string) => `${pre}${id.slice(0, 4)}…${id.slice(-4)}`);
   if (/\d{3}/.test(out)) {
     out = out.replace(CARD, (m) => {
       const digits = m.replace(/[ -]/g, '');

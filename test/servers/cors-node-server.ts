@@ -8,7 +8,8 @@
  *   GET  /profiles/{user_id}   200 personal data (email, phone, card number, SSN) or 404
  *   GET  /items                200 public list
  *   GET  /private              401 unless `Authorization: Bearer token-u1-3e8a51`
- *   GET  /boom                 500
+ *   GET  /boom                 500 with a generic message
+ *   GET  /dynamo-error         500 with botocore's AccessDeniedException text (account, role, table)
  *   anything else              404 {"detail":"Not Found"}
  * With `behaviour` set, every path uses that behaviour and routes sit at the root (`/profiles/u1`).
  * `/openapi.json` describes the paths; `/health` answers 200 without CORS headers.
@@ -240,6 +241,15 @@ function route(path: string, req: http.IncomingMessage): { status: number; body:
       : { status: 401, body: json({ detail: 'Not authenticated' }), headers: [['www-authenticate', 'Bearer']] };
   }
   if (path === '/boom') return { status: 500, body: json({ detail: 'Internal Server Error' }) };
+  if (path === '/dynamo-error') {
+    return {
+      status: 500,
+      body: json({
+        detail:
+          'An error occurred (AccessDeniedException) when calling the GetItem operation: User: arn:aws:sts::123456789012:assumed-role/profiles-api-role/profiles-api is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:eu-west-1:123456789012:table/profiles',
+      }),
+    };
+  }
   return { status: 404, body: json({ detail: 'Not Found' }) };
 }
 
