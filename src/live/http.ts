@@ -5,8 +5,8 @@
  * gave go only to the target's hosts; every request has a timeout, a body-size cap, a per-host concurrency
  * limit and rate, and counts against one run-wide budget. Failures become clear sentences, never throws.
  */
-import { Agent, request, type Dispatcher } from 'undici';
-import type { Exchange, ExchangeRequest, RawHeaders } from './types.ts';
+import { Agent, type Dispatcher } from 'undici';
+import type { Exchange, ExchangeRequest, ExchangeResponse, RawHeaders } from './types.ts';
 
 export interface HttpOptions {
   /** Per request: headers and the whole body must arrive within this (ms). */
@@ -63,97 +63,131 @@ export class HttpClient {
 
   async send(probe: string, req: ExchangeRequest): Promise<Exchange> {
     const started = performance.now();
-    const done = (e: Omit<Exchange, 'probe' | 'request' | 'ms'>): Exchange => ({ probe, request: req, response: e.response, error: e.error, ms: Math.round(performance.now() - started) });
-    if (!SAFE_METHODS.has(req.method)) return done({ error: `${req.method} is not sent: live scans send only GET, HEAD and OPTIONS` });
+    const checked = this.check(req);
+    if (typeof checked === 'string') return { probe, request: req, error: checked, ms: 0 };
+    const url = checked;
+    this.stats.sent++;
+    const headers = this.withCredentials(url, req.headers);
+    const gate = this.gateFor(url.host);
+    if (gate.active >= this.opts.concurrency || this.opts.rate > 0) await this.enter(gate);
+    gate.active++;
+    let response: ExchangeResponse | undefined;
+    let error: string | undefined;
+    try {
+      response = await this.exchange(req.method, url, headers);
+    } catch (e) {
+      this.stats.failed++;
+      error = describeError(e, url, this.opts.timeoutMs);
+    } finally {
+      this.leave(gate);
+    }
+    const x: Exchange = { probe, request: req, ms: Math.round(performance.now() - started) };
+    if (response) x.response = response;
+    if (error !== undefined) x.error = error;
+    return x;
+  }
+
+  /** The URL to send to, or why the request is not sent (method, scheme, budget). */
+  private check(req: ExchangeRequest): URL | string {
+    if (!SAFE_METHODS.has(req.method)) return `${req.method} is not sent: live scans send only GET, HEAD and OPTIONS`;
     let url: URL;
     try {
       url = new URL(req.url);
     } catch {
-      return done({ error: `not a valid URL: ${req.url}` });
+      return `not a valid URL: ${req.url}`;
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return done({ error: `only http and https URLs are probed: ${req.url}` });
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `only http and https URLs are probed: ${req.url}`;
     if (this.stats.sent >= this.opts.budget) {
       this.stats.refusedByBudget++;
-      return done({ error: `not sent: the run's budget of ${this.opts.budget} requests is spent (raise it with --max-requests)` });
+      return `not sent: the run's budget of ${this.opts.budget} requests is spent (raise it with --max-requests)`;
     }
-    this.stats.sent++;
-    const headers = this.withCredentials(url, req.headers);
-    const flat: string[] = [];
-    for (const [k, v] of headers) flat.push(k, v);
-    const gate = this.gateFor(url.host);
-    if (gate.active >= this.opts.concurrency || this.opts.rate > 0) await this.enter(gate);
-    gate.active++;
-    try {
-      const res = await this.attempt(req, flat);
-      const raw: RawHeaders = [];
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (value === undefined) continue;
-        for (const v of Array.isArray(value) ? value : [value]) raw.push([name.toLowerCase(), v]);
-      }
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      let truncated = false;
-      const declared = Number(res.headers['content-length'] ?? NaN);
-      if (req.method !== 'HEAD' && declared >= 0 && declared <= this.opts.maxBodyBytes) {
-        // a declared length within the cap: one read (the stream loop costs more than the bytes); undici
-        // fails the body if more arrives than declared, so the cap holds
-        const body = await res.body.text();
-        this.stats.bytes += declared;
-        return done({ response: { status: res.statusCode, headers: raw, body, bytes: declared, truncated: false } });
-      } else if (req.method !== 'HEAD') {
-        for await (const chunk of res.body) {
-          const buf = chunk as Buffer;
-          const room = this.opts.maxBodyBytes - bytes;
-          if (buf.length >= room) {
-            chunks.push(buf.subarray(0, room));
-            bytes += room;
-            truncated = true;
-            break;
-          }
-          chunks.push(buf);
-          bytes += buf.length;
-        }
-      }
-      if (truncated || req.method === 'HEAD') res.body.destroy();
-      this.stats.bytes += bytes;
-      return done({ response: { status: res.statusCode, headers: raw, body: Buffer.concat(chunks).toString('utf8'), bytes, truncated } });
-    } catch (e) {
-      this.stats.failed++;
-      return done({ error: describeError(e, url, this.opts.timeoutMs) });
-    } finally {
-      this.leave(gate);
+    return url;
+  }
+
+  /** One exchange: headers exactly as they came over the wire (raw: order and duplicates kept), the body up to the cap. */
+  private async exchange(method: ExchangeRequest['method'], url: URL, headers: string[]): Promise<ExchangeResponse> {
+    const res = await this.attempt(method, url, headers);
+    const rawHeaders = res.headers as unknown as string[];
+    const raw: RawHeaders = new Array(rawHeaders.length >> 1);
+    let declared = NaN;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i].toLowerCase();
+      raw[i >> 1] = [name, rawHeaders[i + 1]];
+      if (name === 'content-length') declared = Number(rawHeaders[i + 1]);
     }
+    const cap = this.opts.maxBodyBytes;
+    if (method === 'HEAD') {
+      res.body.destroy();
+      return { status: res.statusCode, headers: raw, body: '', bytes: 0, truncated: false };
+    }
+    if (declared >= 0 && declared <= cap) {
+      // a declared length within the cap: one read (the stream loop costs more than the bytes); undici
+      // fails the body if more arrives than declared, so the cap holds
+      const body = await res.body.text();
+      this.stats.bytes += declared;
+      return { status: res.statusCode, headers: raw, body, bytes: declared, truncated: false };
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let truncated = false;
+    for await (const chunk of res.body) {
+      const buf = chunk as Buffer;
+      const room = cap - bytes;
+      if (buf.length >= room) {
+        chunks.push(buf.subarray(0, room));
+        bytes += room;
+        truncated = true;
+        break;
+      }
+      chunks.push(buf);
+      bytes += buf.length;
+    }
+    if (truncated) res.body.destroy();
+    this.stats.bytes += bytes;
+    return { status: res.statusCode, headers: raw, body: Buffer.concat(chunks).toString('utf8'), bytes, truncated };
   }
 
   /**
    * One request; sent once more when the server closed a kept-alive connection before answering (every
    * method sent is idempotent, and servers such as uvicorn close idle keep-alive sockets at will).
    */
-  private async attempt(req: ExchangeRequest, headers: string[]): Promise<Dispatcher.ResponseData> {
-    const once = (): Promise<Dispatcher.ResponseData> =>
-      request(req.url, { method: req.method, headers, dispatcher: this.dispatcher, headersTimeout: this.opts.timeoutMs, bodyTimeout: this.opts.timeoutMs });
+  private async attempt(method: ExchangeRequest['method'], url: URL, headers: string[]): Promise<Dispatcher.ResponseData> {
+    const opts: Dispatcher.RequestOptions = {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method,
+      headers,
+      responseHeaders: 'raw',
+      headersTimeout: this.opts.timeoutMs,
+      bodyTimeout: this.opts.timeoutMs,
+    };
     try {
-      return await once();
+      return await this.dispatcher.request(opts);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? (e as { cause?: NodeJS.ErrnoException }).cause?.code;
       if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET' && code !== 'EPIPE') throw e;
       if (this.stats.sent >= this.opts.budget) throw e;
       this.stats.sent++;
       this.stats.retried++;
-      return once();
+      return this.dispatcher.request(opts);
     }
   }
 
-  /** The user's headers and cookie go to the targets' hosts only; a probe's own Cookie is merged with the user's. */
-  private withCredentials(url: URL, headers: RawHeaders): RawHeaders {
-    const out: RawHeaders = [['user-agent', this.opts.userAgent], ['accept-encoding', 'identity'], ...headers];
+  /** The user's headers and cookie go to the targets' hosts only; a probe's own Cookie is merged with the user's. Flat, as undici takes them. */
+  private withCredentials(url: URL, headers: RawHeaders): string[] {
+    const out: string[] = ['user-agent', this.opts.userAgent, 'accept-encoding', 'identity'];
+    for (const [k, v] of headers) out.push(k, v);
     const creds = this.opts.credentials;
     if (!creds || !this.opts.credentialHosts.has(url.host)) return out;
-    for (const [k, v] of creds.headers) if (!out.some(([n]) => n === k.toLowerCase())) out.push([k.toLowerCase(), v]);
+    const has = (name: string): number => {
+      for (let i = 0; i < out.length; i += 2) if (out[i] === name) return i;
+      return -1;
+    };
+    for (const [k, v] of creds.headers) if (has(k.toLowerCase()) < 0) out.push(k.toLowerCase(), v);
     if (creds.cookie) {
-      const i = out.findIndex(([n]) => n === 'cookie');
-      if (i >= 0) out[i] = ['cookie', `${creds.cookie}; ${out[i][1]}`];
-      else out.push(['cookie', creds.cookie]);
+      const i = has('cookie');
+      if (i >= 0) out[i + 1] = `${creds.cookie}; ${out[i + 1]}`;
+      else out.push('cookie', creds.cookie);
     }
     return out;
   }
