@@ -47,11 +47,31 @@ export function corsAnswer(x: Exchange): CorsAnswer | undefined {
 }
 
 function judgeAnswer(r: NonNullable<Exchange['response']>): CorsAnswer {
-  const acaos = header(r.headers, 'access-control-allow-origin').map((v) => v.replace(OWS, ''));
-  const acac = header(r.headers, 'access-control-allow-credentials').map((v) => v.replace(OWS, ''));
-  const vary = header(r.headers, 'vary').flatMap((v) => v.split(',').map((s) => s.trim().toLowerCase())).filter(Boolean);
-  const cc = header(r.headers, 'cache-control').join(',').toLowerCase();
-  const cacheable = /\bpublic\b|s-maxage/.test(cc) || (/max-age=\d+/.test(cc) && !/private|no-store|no-cache|max-age=0\b/.test(cc)) || header(r.headers, 'age').length > 0 || /hit/i.test(header(r.headers, 'x-cache').join(','));
+  // one pass over the headers (every response of a scan comes through here)
+  const acaos: string[] = [];
+  const acac: string[] = [];
+  const vary: string[] = [];
+  const acam: string[] = [];
+  const acah: string[] = [];
+  let cc = '';
+  let age = false;
+  let xcache = '';
+  for (const [k, v] of r.headers) {
+    if (k.charCodeAt(0) === 97 /* a */) {
+      if (k === 'access-control-allow-origin') acaos.push(v.replace(OWS, ''));
+      else if (k === 'access-control-allow-credentials') acac.push(v.replace(OWS, ''));
+      else if (k === 'access-control-allow-methods') acam.push(v);
+      else if (k === 'access-control-allow-headers') acah.push(v);
+      else if (k === 'age') age = true;
+    } else if (k === 'vary') {
+      for (const part of v.split(',')) {
+        const t = part.trim().toLowerCase();
+        if (t) vary.push(t);
+      }
+    } else if (k === 'cache-control') cc += `${cc ? ',' : ''}${v.toLowerCase()}`;
+    else if (k === 'x-cache') xcache += v;
+  }
+  const cacheable = /\bpublic\b|s-maxage/.test(cc) || (/max-age=\d+/.test(cc) && !/private|no-store|no-cache|max-age=0\b/.test(cc)) || age || /hit/i.test(xcache);
   const out: CorsAnswer = { credentials: acac.length === 1 && acac[0] === 'true', vary, cacheable, status: r.status };
   // only `true` exactly enables credentialed reads; `false` is as good as absent, `True` / `1` are mistakes
   if (acac.length && !out.credentials && !acac.every((v) => v.toLowerCase() === 'false')) out.badCredentials = acac.join(', ');
@@ -61,8 +81,6 @@ function judgeAnswer(r: NonNullable<Exchange['response']>): CorsAnswer {
     if (/[,\s]/.test(v) || (v !== '*' && v.includes('*'))) out.invalidAcao = `Access-Control-Allow-Origin: ${v}`;
     else out.acao = v;
   }
-  const acam = header(r.headers, 'access-control-allow-methods');
-  const acah = header(r.headers, 'access-control-allow-headers');
   if (acam.length) out.allowMethods = acam.join(', ');
   if (acah.length) out.allowHeaders = acah.join(', ');
   return out;
