@@ -41,6 +41,12 @@ describe('node server: what Starlette cannot do', () => {
     ['error-only', 'live-cors-reflected-origin', /an error response \(HTTP 404\)/, ['info']],
     ['gateway-preflight', 'live-cors-preflight-mismatch', /answered by different policies/, ['low']],
     ['wildcard', 'live-cors-wildcard', /Access-Control-Allow-Origin: \* without credentials/, ['info']],
+    ['lookahead', 'live-cors-allowlist-bypass', /"https:\/\/app\.example\.com`\.x\w+\.com": special characters accepted after the host \(Safari only\)/, ['medium']],
+    ['url-split', 'live-cors-allowlist-bypass', /"https:\/\/app\.example\.com@x\w+\.com", an origin no browser sends/, ['info']],
+    ['shared-cache', 'live-cors-missing-vary', /A cache in front of .* ignores the Origin/, ['medium']],
+    ['null-preflight', 'live-cors-permissive-preflight', /trust Origin: null with credentials while actual responses do not/, ['low']],
+    ['cookie-session', 'live-cors-permissive-preflight', /let any origin send DELETE .* the browser attaches session; SameSite=None/, ['high']],
+    ['cookie-session', 'live-cors-reflected-origin', /victim's cookies \(session; SameSite=None\)/, ['critical']],
   ];
   for (const [behaviour, rule, message, severities] of cases) {
     test(`${behaviour} → ${rule}`, async () => {
@@ -63,14 +69,39 @@ describe('node server: what Starlette cannot do', () => {
     const mirror = await live(`${server.url}/reflect/items`);
     assert.ok(mirror.some((x) => x.ruleId === 'live-cors-permissive-preflight' && /mirror any requested header/.test(x.message)), show(mirror));
   });
+  test('near misses of the preflight, cache-key and parser probes: nothing reported', async () => {
+    // a cacheable response without Vary but no cache in front: the missing Vary is reported, no confirmed cache poisoning
+    const noVary = await live(`${server.url}/no-vary/profiles/u1`);
+    assert.ok(!noVary.some((f) => /A cache in front/.test(f.message)), show(noVary));
+    // any origin reflected, but preflights allow only GET/HEAD/OPTIONS: no DELETE finding
+    const reflect = await live(`${server.url}/reflect/profiles/u1`);
+    assert.ok(!reflect.some((f) => /send DELETE/.test(f.message)), show(reflect));
+    // null trusted on actual responses: one null finding, the preflight not reported again
+    const nul = await live(`${server.url}/null/profiles/u1`);
+    assert.ok(!nul.some((f) => /Preflights .* trust Origin: null/.test(f.message)), show(nul));
+    // a prefix check passes the parser probes too: one prefix finding, no loose-parsing one, no broken-header one from the echoed list
+    const prefix = await live(`${server.url}/prefix/profiles/u1`);
+    assert.ok(!prefix.some((f) => /no browser sends|special characters/.test(f.message) || f.ruleId === 'live-cors-invalid-headers'), show(prefix));
+  });
+  test('authenticated scans probe the unauthenticated error path without the credentials', async () => {
+    const before = server.requests.length;
+    const fs = await live(`${server.url}/error-only/private`, { headers: [['Authorization', 'Bearer token-u1-3e8a51']] });
+    const sent = server.requests.slice(before).filter((q) => q.url.startsWith('/error-only/private'));
+    assert.ok(sent.some((q) => !q.headers.some(([k]) => k === 'authorization')), 'one request goes without the credentials');
+    assert.ok(sent.filter((q) => q.headers.some(([k]) => k === 'authorization')).length > sent.length / 2, 'the others carry them');
+    assert.ok(fs.some((f) => f.ruleId === 'live-cors-reflected-origin' && /a request without credentials \(HTTP 401\)/.test(f.message) && f.severity === 'info'), show(fs));
+  });
   test('strict allowlist: no CORS finding above info, and a typical request count', async () => {
     const r = await scan({ paths: [`${server.url}/strict/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
     assert.deepEqual(cors(r.findings).filter((f) => atLeast(f.severity, 'low')).map((f) => f.message), []);
-    assert.ok(r.live!.requests <= 60, `${r.live!.requests} requests for one endpoint`);
+    assert.ok(!r.findings.some((f) => /no browser sends|A cache in front|send DELETE|trust Origin: null/.test(f.message)), show(r.findings));
+    const probed = r.live!.endpoints.find((e) => e.url.includes('/strict/profiles/u1'))!;
+    assert.ok(probed.requests <= 60, `${probed.requests} requests for one endpoint`);
   });
   test('an arbitrary-origin reflection ends the plan early (no bypass tiers) and is one finding', async () => {
     const r = await scan({ paths: [`${server.url}/reflect/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
-    assert.ok(r.live!.requests <= 15, `${r.live!.requests} requests`);
+    const probed = r.live!.endpoints.find((e) => e.url.includes('/reflect/profiles/u1'))!;
+    assert.ok(probed.requests <= 15, `${probed.requests} requests`);
     assert.equal(cors(r.findings).filter((f) => f.severity === 'high' || f.severity === 'critical').length, 1, show(r.findings));
   });
   test('safety: a redirect to another host is not followed; an oversized body is cut; a slow server times out', async () => {

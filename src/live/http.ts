@@ -67,7 +67,7 @@ export class HttpClient {
     if (typeof checked === 'string') return { probe, request: req, error: checked, ms: 0 };
     const url = checked;
     this.stats.sent++;
-    const headers = this.withCredentials(url, req.headers);
+    const headers = this.withCredentials(url, req.headers, req.anonymous);
     const gate = this.gateFor(url.host);
     if (gate.active >= this.opts.concurrency || this.opts.rate > 0) await this.enter(gate);
     gate.active++;
@@ -174,11 +174,11 @@ export class HttpClient {
   }
 
   /** The user's headers and cookie go to the targets' hosts only; a probe's own Cookie is merged with the user's. Flat, as undici takes them. */
-  private withCredentials(url: URL, headers: RawHeaders): string[] {
+  private withCredentials(url: URL, headers: RawHeaders, anonymous = false): string[] {
     const out: string[] = ['user-agent', this.opts.userAgent, 'accept-encoding', 'identity'];
     for (const [k, v] of headers) out.push(k, v);
     const creds = this.opts.credentials;
-    if (!creds || !this.opts.credentialHosts.has(url.host)) return out;
+    if (!creds || anonymous || !this.opts.credentialHosts.has(url.host)) return out;
     const has = (name: string): number => {
       for (let i = 0; i < out.length; i += 2) if (out[i] === name) return i;
       return -1;

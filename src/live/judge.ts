@@ -111,7 +111,7 @@ const lower = (l: Likelihood): Likelihood => (l === 'high' ? 'medium' : 'low');
 /** The readable cross-origin impact of a reflected origin, given credentials and cookies (b.7 E3). */
 function reach(probe: ProbeOrigin, credentials: boolean, status: number, body: BodyClass, ctx: LiveContext): { impact: Impact; likelihood: Likelihood; because: string } {
   let likelihood: Likelihood = probe.exploitableBy === 'anyone' ? 'high' : probe.exploitableBy === 'local' ? 'low' : 'medium';
-  const who = { anyone: 'any site', 'same-site': 'a page on a sibling subdomain', network: 'a network attacker (plain http)', local: 'a program on the victim\'s machine', safari: 'a site visited in Safari' }[probe.exploitableBy];
+  const who = { anyone: 'any site', 'same-site': 'a page on a sibling subdomain', network: 'a network attacker (plain http)', local: 'a program on the victim\'s machine', safari: 'a site visited in Safari', 'no-browser': 'no browser' }[probe.exploitableBy];
   if (status >= 400 && !body.sensitive) {
     return { impact: 'low', likelihood: 'low', because: `only on an error response (HTTP ${status}) with nothing sensitive in it` };
   }
@@ -133,6 +133,17 @@ function reach(probe: ProbeOrigin, credentials: boolean, status: number, body: B
     return { impact: 'low', likelihood, because: 'credentials are allowed, but the API declares bearer/header authentication only, which a foreign page cannot make the browser send; it becomes critical the day a cookie is accepted' };
   }
   return { impact: 'high', likelihood: lower(likelihood), because: `credentials are allowed, and no authentication scheme was seen; if the API accepts cookies, ${who} reads the victim's data` };
+}
+
+/** The Origin a request sent. */
+function originOf(x: Exchange): string | undefined {
+  return x.request.headers.find(([k]) => k === 'origin')?.[1];
+}
+
+/** A preflight answer lets `method` through (`*` counts only without credentials: Fetch treats it as a literal with them). */
+function allowsMethod(a: { allowMethods?: string; credentials: boolean }, method: string): boolean {
+  const list = (a.allowMethods ?? '').split(',').map((m) => m.trim());
+  return list.includes(method) || (!a.credentials && list.includes('*'));
 }
 
 function describeBody(b: BodyClass): string {
@@ -171,6 +182,7 @@ const CLASS_WORDS: Record<string, string> = {
   'localhost-prefix': 'localhost prefix match',
   'dev-origin': 'development origin left in the allowlist',
   'shared-hosting': 'shared-hosting suffix trusted',
+  'url-confusion': 'origin parsed loosely',
 };
 
 export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput[] {
@@ -186,10 +198,16 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     const starWithCookie = (h: EndpointResult['reflected'][number]): boolean => h.withCookie && !h.answer.credentials && answerOf(byProbe.get('C1'))?.acao === '*';
     for (const h of res.reflected) {
       if (starWithCookie(h)) continue;
+      // the host in capitals echoed corroborates reflection; it is not a weakness (hosts compare case-insensitively)
+      if (h.probe.cls === 'case-echo') continue;
       // one root cause, one finding: what a broader match already explains is not reported again
       if ((SUBSUMED_BY[h.probe.cls] ?? []).some((c) => classes.has(c))) continue;
+      if (h.probe.cls === 'url-confusion' && [...classes].some((c) => c !== 'url-confusion' && c !== 'case-echo')) continue;
       const body = bodyOf(h.exchange);
-      const rch = reach(h.probe, h.answer.credentials, h.answer.status, body, ctx);
+      const rch =
+        h.probe.cls === 'url-confusion'
+          ? { impact: 'none' as Impact, likelihood: 'low' as Likelihood, because: `this alone is not exploitable, but the validator parses the Origin loosely (as a URL or a substring), and browser-valid variants may pass where none of those tried did${classes.has('case-echo') ? ' (it also echoed the host in capitals byte for byte, a sign of reflection)' : ''}` }
+          : reach(h.probe, h.answer.credentials, h.answer.status, body, ctx);
       const cls = h.probe.cls;
       const check = cls === 'arbitrary' || cls === 'arbitrary-http' ? (cookieOnly && cls === 'arbitrary' ? CHECKS.cookieOnly : CHECKS.reflected) : cls === 'null' ? CHECKS.nullOrigin : CHECKS.bypass;
       const key = `${check.id}:${cls}`;
@@ -197,23 +215,31 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
       seen.add(key);
       const cred = h.answer.credentials ? ' with Access-Control-Allow-Credentials: true' : ' without credentials';
       const what =
-        check === CHECKS.bypass
+        cls === 'url-confusion'
+          ? `accepts ${JSON.stringify(h.probe.origin)}, an origin no browser sends`
+          : check === CHECKS.bypass
           ? `trusts ${JSON.stringify(h.probe.origin)}: ${CLASS_WORDS[cls] ?? cls}${h.probe.exploitableBy === 'safari' ? ' (Safari only)' : ''}`
           : check === CHECKS.cookieOnly
             ? `echoes any Origin (${JSON.stringify(h.probe.origin)}) when the request carries a Cookie`
             : check === CHECKS.nullOrigin
               ? 'echoes Origin: null'
               : `echoes any Origin (${JSON.stringify(h.probe.origin)})`;
-      hits.push({ check, cls, impact: rch.impact, likelihood: rch.likelihood, exchange: h.exchange, result: res, message: (eps, many) => `${eps} ${many ? what.replace(/^echoes/, 'echo').replace(/^trusts/, 'trust') : what}${cred}: ${rch.because}.` });
+      hits.push({ check, cls, impact: rch.impact, likelihood: rch.likelihood, exchange: h.exchange, result: res, message: (eps, many) => `${eps} ${many ? what.replace(/^echoes/, 'echo').replace(/^trusts/, 'trust').replace(/^accepts/, 'accept') : what}${cred}: ${rch.because}.` });
     }
-    // the attacker origin echoed on an error path only (a 404 of a sibling path)
-    const e1 = byProbe.get('E1');
-    const e1a = e1 && corsAnswer(e1);
-    if (e1 && e1a?.acao && e1a.acao === e1.request.headers.find(([k]) => k === 'origin')?.[1] && !classes.has('arbitrary')) {
-      const body = bodyOf(e1);
-      const probe: ProbeOrigin = { id: 'E1', origin: e1a.acao, cls: 'arbitrary', exploitableBy: 'anyone', sameSite: false };
-      const rch = reach(probe, e1a.credentials, e1a.status, body, ctx);
-      hits.push({ check: CHECKS.reflected, cls: 'error-path', impact: rch.impact, likelihood: rch.likelihood, exchange: e1, result: res, message: (eps) => `${eps}: an error response (HTTP ${e1a.status}) echoes any Origin (${JSON.stringify(e1a.acao)})${e1a.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}: ${rch.because}.` });
+    // the attacker origin echoed on an error path only: a missing sibling path (E1), a plain OPTIONS (E3, 405
+    // on Starlette), the request without the user's credentials (E2, 401/403)
+    if (!classes.has('arbitrary')) {
+      for (const id of ['E2', 'E1', 'E3']) {
+        const ex = byProbe.get(id);
+        const ea = ex && corsAnswer(ex);
+        if (!ex || !ea?.acao || ea.acao !== originOf(ex)) continue;
+        const body = bodyOf(ex);
+        const probe: ProbeOrigin = { id, origin: ea.acao, cls: 'arbitrary', exploitableBy: 'anyone', sameSite: false };
+        const rch = reach(probe, ea.credentials, ea.status, body, ctx);
+        const which = id === 'E2' ? `a request without credentials (HTTP ${ea.status})` : id === 'E3' ? `an OPTIONS request that is not a preflight (HTTP ${ea.status})` : `an error response (HTTP ${ea.status})`;
+        hits.push({ check: CHECKS.reflected, cls: 'error-path', impact: rch.impact, likelihood: rch.likelihood, exchange: ex, result: res, message: (eps) => `${eps}: ${which} echoes any Origin (${JSON.stringify(ea.acao)})${ea.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}: ${rch.because}.` });
+        break;
+      }
     }
     // '*' on real responses
     const star = ['B1', 'C1', 'C1b'].map((p) => byProbe.get(p)).find((x) => x && corsAnswer(x)?.acao === '*');
@@ -251,14 +277,52 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     if (f3 && f3a?.acao && probeHeader && (f3a.allowHeaders ?? '').toLowerCase().split(/\s*,\s*/).includes(probeHeader)) {
       hits.push({ check: CHECKS.preflight, cls: 'headers', impact: 'none', likelihood: 'medium', exchange: f3, result: res, message: (eps) => `Preflights of ${eps} mirror any requested header (${probeHeader} came back in Access-Control-Allow-Headers): allow_headers=["*"] or a mirror; harmless alone, it widens what a permissive origin can send.` });
     }
+    // F2: the attacker origin's preflight for a state-changing method passes
+    const f2 = byProbe.get('F2');
+    const f2a = f2 && corsAnswer(f2);
+    if (f2 && f2a && f2a.status < 400 && (f2a.acao === originOf(f2) || f2a.acao === '*') && allowsMethod(f2a, 'DELETE')) {
+      const withCookies = f2a.acao !== '*' && f2a.credentials;
+      const attachable = ctx.cookies.filter((c) => /^none$/i.test(c.sameSite ?? ''));
+      const impact: Impact = withCookies && attachable.length ? 'high' : withCookies && !ctx.bearerOnly && !ctx.cookies.length ? 'medium' : 'low';
+      const why = !withCookies
+        ? 'without credentials, so it runs only what an anonymous caller could send directly'
+        : attachable.length
+          ? `with credentials, and the browser attaches ${attachable.map((c) => `${c.name}; SameSite=None`).join(', ')}: any site can delete or change the victim's data`
+          : ctx.cookies.length
+            ? `with credentials, but the cookies seen are not sent cross-site by current browsers`
+            : ctx.bearerOnly
+              ? 'with credentials, but the API declares bearer/header authentication only, which a foreign page cannot make the browser send'
+              : 'with credentials: if the API accepts cookies, any site can delete or change the victim\'s data';
+      hits.push({ check: CHECKS.preflight, cls: 'methods', impact, likelihood: 'medium', exchange: f2, result: res, message: (eps) => `Preflights of ${eps} let any origin send DELETE (Access-Control-Allow-Origin: ${f2a.acao}, Access-Control-Allow-Methods: ${f2a.allowMethods ?? 'absent'}) ${why}.` });
+    }
+    // F4: null trusted on preflights (actual responses that trust null are reported above)
+    const f4 = byProbe.get('F4');
+    const f4a = f4 && corsAnswer(f4);
+    if (f4 && f4a?.acao === 'null' && f4a.status < 400) {
+      hits.push({ check: CHECKS.preflight, cls: 'null', impact: 'low', likelihood: 'medium', exchange: f4, result: res, message: (eps) => `Preflights of ${eps} trust Origin: null${f4a.credentials ? ' with credentials' : ''} while actual responses do not: sandboxed iframes and data: pages may send non-simple requests, though they cannot read the answers.` });
+    }
     // preflight and actual answered by different policies (two layers)
     const b3 = byProbe.get('B3');
     const b3a = b3 && corsAnswer(b3);
     if (b3a && f1a && c1 && f1a.acao !== f1?.request.headers.find(([k]) => k === 'origin')?.[1]) {
       hits.push({ check: CHECKS.mismatch, cls: 'reflect-actual', impact: 'low', likelihood: 'medium', exchange: f1!, result: res, message: (eps) => `Actual responses of ${eps} reflect any origin, but their preflights do not (Access-Control-Allow-Origin: ${f1a.acao ?? 'absent'}): preflights and requests are answered by different policies — a gateway answering OPTIONS in front of the app, two middlewares, or Starlette before 0.15 with "*" and credentials; simple requests stay readable, so fix the policy that answers them.` });
     }
+    // V2: a shared cache whose key ignores the Origin, seen directly: the legitimate origin got the attacker's answer
+    const v2a = byProbe.get('V2a');
+    const v2b = byProbe.get('V2b');
+    const v2aa = answerOf(v2a);
+    const v2ba = answerOf(v2b);
+    const b1acao = answerOf(byProbe.get('B1'))?.acao;
+    let cacheSeen = false;
+    if (v2a && v2b && v2ba && v2aa?.acao === originOf(v2a) && v2ba.acao === originOf(v2a)) {
+      cacheSeen = true;
+      hits.push({ check: CHECKS.vary, cls: 'cache-key', impact: 'medium', likelihood: 'medium', exchange: v2b, result: res, message: (eps) => `A cache in front of ${eps} ignores the Origin: a request from ${JSON.stringify(originOf(v2b))} got the answer cached for ${JSON.stringify(originOf(v2a))} (Access-Control-Allow-Origin: ${v2ba.acao}${v2ba.vary.includes('origin') ? ', though the response says Vary: Origin' : ''}) — any site can poison the shared cache and break the real front end, and responses cached for one origin are served to others. Put Origin in the cache key (CloudFront: the cache policy's headers).` });
+    } else if (v2a && v2b && v2aa && v2ba && !v2aa.acao && !v2ba.acao && b1acao && b1acao === res.legit && b1acao !== '*') {
+      cacheSeen = true;
+      hits.push({ check: CHECKS.vary, cls: 'cache-key-denied', impact: 'low', likelihood: 'medium', exchange: v2b, result: res, message: (eps) => `A cache in front of ${eps} ignores the Origin: the legitimate origin ${JSON.stringify(res.legit)} got the answer cached for a refused origin (no Access-Control-Allow-Origin), so any site can break the real front end's reads by requesting a URL first. Put Origin in the cache key and send Vary: Origin on refused responses too.` });
+    }
     // Vary: a dynamic ACAO on a cacheable response without Vary: Origin
-    for (const h of res.reflected.length ? res.reflected.map((x) => x.exchange) : ['B1', 'B2'].map((p) => byProbe.get(p)).filter((x): x is Exchange => !!x)) {
+    for (const h of cacheSeen ? [] : res.reflected.length ? res.reflected.map((x) => x.exchange) : ['B1', 'B2'].map((p) => byProbe.get(p)).filter((x): x is Exchange => !!x)) {
       const a = corsAnswer(h);
       if (!a?.acao || a.acao === '*' || a.vary.includes('origin') || a.vary.includes('*')) continue;
       if (!res.dynamic && !res.reflected.length) continue;
@@ -269,6 +333,8 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     for (const x of res.exchanges) {
       const a = corsAnswer(x);
       if (!a || (!a.invalidAcao && !a.badCredentials)) continue;
+      // a probe's own list-shaped Origin echoed back is a reflection (judged above), not a broken header
+      if (!a.badCredentials && header(x.response!.headers, 'access-control-allow-origin').length === 1 && header(x.response!.headers, 'access-control-allow-origin')[0].trim() === originOf(x)) continue;
       hits.push({ check: CHECKS.invalid, cls: a.invalidAcao ? 'acao' : 'acac', impact: 'none', likelihood: 'medium', exchange: x, result: res, message: (eps, many) => `${eps} ${many ? 'send' : 'sends'} ${a.invalidAcao ?? `Access-Control-Allow-Credentials: ${a.badCredentials}`}: browsers refuse ${a.invalidAcao ? 'the response' : 'credentialed reads (only the exact value true counts)'} — broken CORS${a.invalidAcao && /headers/.test(a.invalidAcao) ? (res.reflected.length ? ', and with the reflections seen, a sign the header is generated per request' : ' (usually two layers each adding one)') : ''}.` });
       break;
     }

@@ -23,14 +23,18 @@ export type OriginClass =
   | 'special-char'
   | 'localhost-prefix'
   | 'dev-origin'
-  | 'shared-hosting';
+  | 'shared-hosting'
+  /** Origins no browser sends (`L@R.com`, `R.com#L`, a list): the validator parses the Origin loosely. */
+  | 'url-confusion'
+  /** `L` in capitals echoed byte-exactly: corroborates reflection, never a finding by itself. */
+  | 'case-echo';
 
 export interface ProbeOrigin {
   id: string;
   origin: string;
   cls: OriginClass;
   /** Who can send this Origin from a browser they control. */
-  exploitableBy: 'anyone' | 'same-site' | 'network' | 'local' | 'safari';
+  exploitableBy: 'anyone' | 'same-site' | 'network' | 'local' | 'safari' | 'no-browser';
   /** Same-site with L: `SameSite=Lax` cookies are sent too. */
   sameSite: boolean;
 }
@@ -106,19 +110,32 @@ export function hostingOrigins(r: string): ProbeOrigin[] {
   ];
 }
 
-/** Tier 3: characters only Safari accepts in hosts (P2), and the backtick case (P1). */
-export function safariOrigins(l: string, r: string): ProbeOrigin[] {
+/**
+ * Tier 3 (b.4), in order of value: the backtick case (P1, literal and percent-encoded), special characters as
+ * their own label (P3: `_` and `-` are accepted by every major browser, the rest by Safari), special
+ * characters glued to the host (P2, Safari), then diagnostics no browser can exploit: URL-confusion
+ * origins (P4) and the host in capitals (P5).
+ */
+export function parserOrigins(l: string, r: string): ProbeOrigin[] {
   let host: string;
+  let scheme: string;
   try {
-    host = new URL(l).hostname;
+    const u = new URL(l);
+    host = u.hostname;
+    scheme = u.protocol.replace(':', '');
   } catch {
     return [];
   }
-  return ['`', '}', '{', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '=', '~'].map((c, i) => ({
-    id: `P2.${i}`,
-    origin: `https://${host}${c}.${r}.com`,
-    cls: 'special-char' as const,
-    exploitableBy: 'safari' as const,
-    sameSite: false,
-  }));
+  const o = (id: string, origin: string, cls: OriginClass, exploitableBy: ProbeOrigin['exploitableBy']): ProbeOrigin => ({ id, origin, cls, exploitableBy, sameSite: false });
+  return [
+    o('P1', `${scheme}://${host}\`.${r}.com`, 'special-char', 'safari'),
+    o('P1b', `${scheme}://${host}%60.${r}.com`, 'special-char', 'safari'),
+    ...['_', '-'].map((c, i) => o(`P3.${i}`, `${scheme}://${host}.${c}.${r}.com`, 'special-char', 'anyone')),
+    ...['$', '+', '~', '!'].map((c, i) => o(`P3.${i + 2}`, `${scheme}://${host}.${c}.${r}.com`, 'special-char', 'safari')),
+    ...['}', '{', '&'].map((c, i) => o(`P2.${i}`, `${scheme}://${host}${c}.${r}.com`, 'special-char', 'safari')),
+    o('P4', `${scheme}://${host}@${r}.com`, 'url-confusion', 'no-browser'),
+    o('P4b', `https://${r}.com#${host}`, 'url-confusion', 'no-browser'),
+    o('P4c', `${scheme}://${host},https://${r}.com`, 'url-confusion', 'no-browser'),
+    o('P5', `${scheme}://${host.toUpperCase()}`, 'case-echo', 'no-browser'),
+  ].filter((p) => p.origin !== l);
 }

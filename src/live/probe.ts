@@ -1,11 +1,12 @@
 /**
  * The probe plan for one endpoint (live-probe-spec b.1–b.7) and the byte-exact judgement of each answer
  * (b.8). Tiers run with early exits: an endpoint that reflects any origin is not sent the bypass mutations;
- * bypass mutations are sent only when the answer depends on the Origin. A typical endpoint costs 12–15
- * requests, none more than about 60.
+ * bypass mutations are sent only when the answer depends on the Origin, parser probes only when no mutation
+ * passed. The tiers every endpoint needs (B, C, F, V, E) go first, so the per-endpoint cap only ever cuts
+ * the last mutations. A typical endpoint costs 12–15 requests, none more than about 60.
  */
 import type { HttpClient } from './http.ts';
-import { bypassOrigins, coreOrigins, hostingOrigins, safariOrigins, type ProbeOrigin } from './origins.ts';
+import { bypassOrigins, coreOrigins, hostingOrigins, parserOrigins, type ProbeOrigin } from './origins.ts';
 import type { Endpoint, Exchange, RawHeaders } from './types.ts';
 
 export const PROBE_COOKIE = '__cors_probe=1';
@@ -109,6 +110,8 @@ export interface PlanContext {
   legit: string[];
   /** Hard cap of requests for one endpoint. */
   maxPerEndpoint: number;
+  /** The user gave credentials: one error-path probe goes without them (the 401/403 path). */
+  authenticated?: boolean;
   /**
    * CORS answers already probed in full, per host: the signature of the first answers (legitimate and
    * arbitrary origin, with and without a cookie) → the endpoint probed. An app usually has one CORS policy;
@@ -126,10 +129,10 @@ export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<End
   const { client, r } = ctx;
   const out: EndpointResult = { endpoint: ep, exchanges: [], reflected: [], dynamic: false };
   let n = 0;
-  const send = async (probe: string, method: 'GET' | 'HEAD' | 'OPTIONS', headers: RawHeaders, url = ep.url): Promise<Exchange | undefined> => {
+  const send = async (probe: string, method: 'GET' | 'HEAD' | 'OPTIONS', headers: RawHeaders, url = ep.url, opts: { cacheKey?: string; anonymous?: boolean } = {}): Promise<Exchange | undefined> => {
     if (n >= ctx.maxPerEndpoint) return undefined;
     n++;
-    const x = await client.send(probe, { method, url: withCacheBuster(url, `${r}-${n}`), headers });
+    const x = await client.send(probe, { method, url: withCacheBuster(url, opts.cacheKey ?? `${r}-${n}`), headers, ...(opts.anonymous ? { anonymous: true } : {}) });
     out.exchanges.push(x);
     return x;
   };
@@ -137,14 +140,15 @@ export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<End
     send(probe, ep.method, [...(origin !== undefined ? ([['origin', origin]] as RawHeaders) : []), ...(cookie ? ([['cookie', PROBE_COOKIE]] as RawHeaders) : [])], url);
   const reflects = (x: Exchange | undefined, origin: string): CorsAnswer | undefined => {
     const a = x && corsAnswer(x);
-    return a && a.acao === origin ? a : undefined;
+    if (!a?.acao) return undefined;
+    // byte-exact, or the percent-decoded probe echoed (a validator that decodes the Origin: b.8)
+    return a.acao === origin || (origin.includes('%') && a.acao === safeDecode(origin)) ? a : undefined;
   };
   const note = (probe: ProbeOrigin, x: Exchange | undefined, withCookie: boolean): boolean => {
     const a = reflects(x, probe.origin);
     if (a && x) out.reflected.push({ probe, exchange: x, answer: a, withCookie });
     return !!a;
   };
-
   // B: baseline, the legitimate origin (and with a cookie), and who answers the preflight
   const b0 = await get('B0');
   if (!b0?.response) {
@@ -189,32 +193,57 @@ export async function probeEndpoint(ep: Endpoint, ctx: PlanContext): Promise<End
   if (!reflectAny) {
     note(c2, await get('C2', c2.origin, true), true);
   }
-  note(c3, await get('C3', c3.origin, true), true);
+  const nullTrusted = note(c3, await get('C3', c3.origin, true), true);
 
-  // M / P: allowlist bypasses, only when the answer depends on the Origin and nothing arbitrary is reflected
-  if (!reflectAny && out.dynamic) {
-    const legitList = [...new Set([...ctx.legit, ...(ctx.legit.length ? [] : [own])])].slice(0, 2);
-    let hit = false;
-    for (const base of legitList) {
-      for (const m of bypassOrigins(base, r)) {
-        if (note(m, await get(m.id, m.origin, true), true)) hit = true;
-      }
-    }
-    for (const m of hostingOrigins(r)) if (note(m, await get(m.id, m.origin, true), true)) hit = true;
-    if (!hit) {
-      for (const p of safariOrigins(legitList[0], r).slice(0, 6)) note(p, await get(p.id, p.origin, true), true);
-    }
+  // F: preflights from the attacker origin (F1); if it passes, which methods (F2); mirrored headers (F3); null (F4)
+  const pre = reflectAny ? c1.origin : l;
+  const f1 = await send('F1', 'OPTIONS', [['origin', c1.origin], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization']]);
+  const f1a = f1 && corsAnswer(f1);
+  if (f1a && f1a.status < 400 && (f1a.acao === c1.origin || f1a.acao === '*')) {
+    await send('F2', 'OPTIONS', [['origin', c1.origin], ['access-control-request-method', 'DELETE'], ['access-control-request-headers', 'content-type,x-requested-with']]);
+  }
+  await send('F3', 'OPTIONS', [['origin', pre], ['access-control-request-method', 'DELETE'], ['access-control-request-headers', `x-${r}`]]);
+  if (!nullTrusted) await send('F4', 'OPTIONS', [['origin', 'null'], ['access-control-request-method', 'POST']]);
+
+  // V2: does a cache key ignore the Origin? The attacker origin, then the legitimate one, on one fresh URL
+  if (reflectAny || out.dynamic) {
+    const cacheKey = `${r}-v`;
+    await send('V2a', ep.method, [['origin', c1.origin]], ep.url, { cacheKey });
+    await send('V2b', ep.method, [['origin', l]], ep.url, { cacheKey });
   }
 
-  // F: preflights from the attacker origin: methods and mirrored headers
-  const pre = reflectAny ? c1.origin : l;
-  await send('F1', 'OPTIONS', [['origin', c1.origin], ['access-control-request-method', 'GET'], ['access-control-request-headers', 'authorization']]);
-  await send('F3', 'OPTIONS', [['origin', pre], ['access-control-request-method', 'DELETE'], ['access-control-request-headers', `x-${r}`]]);
-
-  // E: an error path (a random sibling path) from the attacker origin, with a cookie
+  // E: error paths from the attacker origin with a cookie: a missing sibling path (404), OPTIONS without a
+  // requested method (a plain OPTIONS: 405 on Starlette), and, when credentials were given, the request without them (401/403)
   const u = new URL(ep.url);
   u.pathname = `${u.pathname.replace(/\/[^/]*$/, '')}/${r}-missing`;
   u.search = '';
   await get('E1', c1.origin, true, u.toString());
+  await send('E3', 'OPTIONS', [['origin', c1.origin], ['cookie', PROBE_COOKIE]]);
+  if (ctx.authenticated) await send('E2', ep.method, [['origin', c1.origin], ['cookie', PROBE_COOKIE]], ep.url, { anonymous: true });
+
+  // M / P: allowlist bypasses, only when the answer depends on the Origin and nothing arbitrary is reflected;
+  // parser and browser-specific probes only when no mutation of the first legitimate origin passed
+  if (!reflectAny && out.dynamic) {
+    const legitList = [...new Set([...ctx.legit, ...(ctx.legit.length ? [] : [own])])].slice(0, 2);
+    let hit = false;
+    const tryAll = async (list: ProbeOrigin[]): Promise<void> => {
+      for (const m of list) {
+        if (n >= ctx.maxPerEndpoint) return;
+        if (note(m, await get(m.id, m.origin, true), true)) hit = true;
+      }
+    };
+    await tryAll(bypassOrigins(legitList[0], r));
+    await tryAll(hostingOrigins(r));
+    if (!hit) await tryAll(parserOrigins(legitList[0], r));
+    if (legitList[1]) await tryAll(bypassOrigins(legitList[1], r));
+  }
   return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -98,7 +98,7 @@ export async function liveScan(targets: LiveTargets, client: HttpClient, opts: L
         results.push({ endpoint: ep, exchanges: [], reflected: [], dynamic: false, failure: 'not probed: the request budget is spent' });
         continue;
       }
-      results.push(await probeEndpoint(ep, { client, r, legit, maxPerEndpoint: opts.maxPerEndpoint, policies }));
+      results.push(await probeEndpoint(ep, { client, r, legit, maxPerEndpoint: opts.maxPerEndpoint, policies, authenticated: opts.authenticated }));
       done++;
       if (opts.progress && (done % 10 === 0 || done === unique.length)) opts.progress(`probed ${done}/${unique.length} endpoints, ${client.stats.sent} requests`);
     }

@@ -30,6 +30,8 @@ export interface ExchangeRequest {
   method: 'GET' | 'HEAD' | 'OPTIONS';
   url: string;
   headers: RawHeaders;
+  /** Sent without the user's credentials (the unauthenticated error path). */
+  anonymous?: boolean;
 }
 
 export interface ExchangeResponse {

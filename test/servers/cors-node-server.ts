@@ -61,6 +61,16 @@ export const BEHAVIOURS = [
   'oversized',
   /** Reflect + credentials; GET answers 302 to another host (`http://127.0.0.2:<port>/reflect/profiles/u1`). */
   'redirect',
+  /** `/^https:\/\/app\.example\.com(?![\w.:-])/`: blocks `L.x.com`, `L_`, `L:8443`, but lets `L\`.x.com` (Safari) through. */
+  'lookahead',
+  /** The host taken as the text between `//` and the first of `@ # ? ,` or a space: `L@x.com` and `L,https://x.com` pass. */
+  'url-split',
+  /** Reflect + credentials, `Cache-Control: public`, no Vary, behind a cache keyed by URL only (a CDN without Origin in the key). */
+  'shared-cache',
+  /** Actual responses: the exact allowlist; preflights also trust `null`. */
+  'null-preflight',
+  /** Reflect + credentials; a `SameSite=None; Secure` session cookie; preflights allow DELETE and PUT. */
+  'cookie-session',
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
@@ -157,6 +167,12 @@ function originPasses(b: Behaviour, origin: string, c: Ctx): boolean {
       return !!u && (u.protocol === 'https:' || u.protocol === 'http:') && u.host === c.legitHost && u.origin === origin;
     case 'port-ignored':
       return !!u && u.protocol === 'https:' && u.hostname === c.legitHost;
+    case 'null-preflight':
+      return origin === c.legit;
+    case 'lookahead':
+      return new RegExp(`^${c.legit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.:-])`).test(origin);
+    case 'url-split':
+      return origin.startsWith('https://') && origin.slice(8).split(/[@#?,\s]/)[0] === c.legitHost;
     case 'none':
     case 'wildcard':
       return false;
@@ -175,14 +191,16 @@ function simpleCors(b: Behaviour, origin: string | undefined, status: number, c:
       : [];
   }
   const h: HeaderList = [];
-  if (b === 'no-vary') h.push(['cache-control', 'public, max-age=600']);
-  if (origin === undefined) return b === 'no-vary' ? h : [['vary', 'Origin']];
+  const noVary = b === 'no-vary' || b === 'shared-cache';
+  if (noVary) h.push(['cache-control', 'public, max-age=600']);
+  if (b === 'cookie-session' && status < 400) h.push(['set-cookie', 'session=s3cr3t-session-id; Path=/; Secure; HttpOnly; SameSite=None']);
+  if (origin === undefined) return noVary ? h : [['vary', 'Origin']];
   if (originPasses(b, origin, c)) {
     if (b === 'duplicate-acao') h.push(['access-control-allow-origin', [origin, '*']]);
     else h.push(['access-control-allow-origin', origin]);
     h.push(['access-control-allow-credentials', b === 'acac-wrong-case' ? 'True' : 'true']);
   }
-  if (b !== 'no-vary') h.push(['vary', 'Origin']);
+  if (!noVary) h.push(['vary', 'Origin']);
   return h;
 }
 
@@ -211,9 +229,12 @@ function preflight(b: Behaviour, origin: string, req: http.IncomingMessage, c: C
       ],
     };
   }
-  const h = simpleCors(b, origin, 204, c).filter(([k]) => k !== 'cache-control');
+  if (b === 'null-preflight' && origin === 'null') {
+    return { status: 204, headers: [['access-control-allow-origin', 'null'], ['access-control-allow-credentials', 'true'], ['access-control-allow-methods', 'GET, POST'], ['vary', 'Origin']] };
+  }
+  const h = simpleCors(b, origin, 204, c).filter(([k]) => k !== 'cache-control' && k !== 'set-cookie');
   if (originPasses(b, origin, c)) {
-    h.push(['access-control-allow-methods', 'GET, HEAD, OPTIONS']);
+    h.push(['access-control-allow-methods', b === 'cookie-session' ? 'GET, HEAD, OPTIONS, PUT, DELETE' : 'GET, HEAD, OPTIONS']);
     if (requested) h.push(['access-control-allow-headers', requested]);
     h.push(['access-control-max-age', '600']);
   }
@@ -313,6 +334,7 @@ export async function startCorsServer(options: CorsServerOptions = {}): Promise<
 
   let connections = 0;
   let served = 0;
+  const cache = new Map<string, { status: number; body: string; headers: HeaderList }>();
 
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     served++;
@@ -400,6 +422,25 @@ export async function startCorsServer(options: CorsServerOptions = {}): Promise<
       res.writeHead(200, headers);
       if (head) return void res.end();
       streamOversized(res, total);
+      return;
+    }
+
+    if (behaviour === 'shared-cache') {
+      // a cache keyed by the URL alone: the first answer for a URL is served to every later caller
+      const key = req.url ?? '/';
+      let hit = cache.get(key);
+      const cached = !!hit;
+      if (!hit) {
+        const r = route(rest, req);
+        hit = { status: r.status, body: r.body, headers: [...simpleCors(behaviour, origin, r.status, c), ...(r.headers ?? [])] };
+        if (cache.size > 1000) cache.clear();
+        cache.set(key, hit);
+      }
+      applyHeaders(res, hit.headers);
+      res.setHeader('x-cache', cached ? 'Hit from cache' : 'Miss from cache');
+      if (cached) res.setHeader('age', '1');
+      res.writeHead(hit.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(hit.body) });
+      res.end(head ? undefined : hit.body);
       return;
     }
 
