@@ -9,6 +9,7 @@ import { VERSION } from '../engine/version.ts';
 import { RULES, findRule } from '../code/rules/registry.ts';
 import { LIVE_CHECKS } from '../live/judge.ts';
 import { loadKnowledge } from '../knowledge/index.ts';
+import { CHAINS, STEP_TITLES } from '../correlate/index.ts';
 import { FORMATS, render, type Format, type RenderContext } from '../report/index.ts';
 
 export interface Io {
@@ -26,7 +27,7 @@ Usage:
                                        scan Python source and IaC (directories are walked),
                                        and probe running APIs (http:// and https:// URLs)
   crossread rules                      list the rules
-  crossread explain <rule-id>          why a rule matters and how to fix it
+  crossread explain <rule-or-chain>    why a rule or an attack chain matters and how to fix it
   crossread --version
 
 Scan options:
@@ -37,22 +38,28 @@ Scan options:
   --workers N                parser threads (default: by input size)
 
 Live scan options (URLs; only GET, HEAD and OPTIONS are sent, no redirect is followed):
+  --url URL                  probe this running API too (the same as giving the URL as an argument; repeatable),
+                             e.g. crossread scan ./service --url http://127.0.0.1:8000
   --origin URL               the front end's origin, the base of allowlist-bypass probes (repeatable)
   --openapi FILE|URL         probe the GET operations of this OpenAPI 3.x / Swagger 2.0 document
   --targets FILE             probe the URLs listed in FILE (one per line)
   --header 'Name: value'     send this header to the targets' hosts only (repeatable), e.g. Authorization
-  --cookie 'name=value'      send this cookie to the targets' hosts only
-  --rate N                   requests per second per host (default: 20; 0 = no limit)
-  --concurrency N            requests in flight per host (default: 4)
+  --cookie 'name=value'      send this cookie to the targets' hosts only (a victim's session for --verify)
+  --param name=value         fill every path parameter of that name with value (repeatable), e.g. user_id=u2
+  --verify                   run the attacker page of each readable CORS finding and attack chain in
+                             headless Chromium (Debian's chromium package) and record what it read
+  --poc-dir DIR              where --verify writes the attacker pages (default: crossread-poc)
+  --rate N                   requests per second per host (default: 100; 0 = no limit)
+  --concurrency N            requests in flight per host (default: 6)
   --max-requests N           requests in the whole run (default: 5000)
   --timeout SECONDS          per request (default: 10)
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+Exit codes: 0 nothing at or above --fail-on, 1 findings or chains at or above it, 2 usage or internal error.
 Suppress one finding in code with a reason:  # crossread: ignore[rule-id] why it is safe
 `;
 
 function knowledge(): RenderContext['knowledge'] {
-  return Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id)].map((id) => [id, loadKnowledge(id)]));
+  return Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id), ...CHAINS.map((c) => c.id)].map((id) => [id, loadKnowledge(id)]));
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -96,6 +103,11 @@ function liveOptions(values: Record<string, unknown>, io: Io): LiveOptions | str
     out.headers!.push([m[1], m[2]]);
   }
   if (values.cookie) out.cookie = values.cookie as string;
+  for (const p of values.param as string[]) {
+    const m = /^([A-Za-z_][\w.-]*)=(.*)$/.exec(p);
+    if (!m) return `--param takes name=value, e.g. user_id=u2 (got "${p}")`;
+    (out.params ??= {})[m[1]] = m[2];
+  }
   for (const [flag, key, min] of [['rate', 'rate', 0], ['concurrency', 'concurrency', 1], ['max-requests', 'maxRequests', 1], ['timeout', 'timeoutMs', 0.1]] as const) {
     const n = NUMBER(flag, values[flag] as string | undefined, min);
     if (typeof n === 'string') return n;
@@ -140,6 +152,12 @@ function explainCommand(args: string[], io: Io): number {
   const id = args[0];
   const rule = id && findRule(id);
   const check = id ? LIVE_CHECKS.find((c) => c.id === id) : undefined;
+  const chain = id ? CHAINS.find((c) => c.id === id) : undefined;
+  if (!rule && chain) {
+    const kb = loadKnowledge(chain.id);
+    io.stdout(`${kb?.markdown.trim() ?? `# ${chain.title}`}\n\nAttack chain: ${chain.id} · steps: ${chain.steps.map((s, i) => `${i + 1}. ${STEP_TITLES[s]}`).join('; ')} · ${chain.cwe.map((c) => `CWE-${c}`).join(', ')} · ${chain.owasp.join(', ')}\nSeverity: that of its weakest step, set per route.\n`);
+    return 0;
+  }
   if (!rule && check) {
     const kb = loadKnowledge(check.id);
     io.stdout(`${kb?.markdown.trim() ?? `# ${check.id}\n\n${check.summary}`}\n\nLive check: ${check.id} · topic ${check.topic} · ${check.cwe.map((c) => `CWE-${c}`).join(', ')}\nFix: ${check.remediation}\n`);
@@ -172,6 +190,10 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
         'fail-on': { type: 'string', default: 'high' },
         exclude: { type: 'string', multiple: true, default: [] },
         workers: { type: 'string' },
+        url: { type: 'string', multiple: true, default: [] },
+        param: { type: 'string', multiple: true, default: [] },
+        verify: { type: 'boolean', default: false },
+        'poc-dir': { type: 'string' },
         origin: { type: 'string', multiple: true, default: [] },
         openapi: { type: 'string' },
         targets: { type: 'string' },
@@ -203,6 +225,13 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
     io.stderr(`crossread: --workers must be a whole number (got "${values.workers}")\n`);
     return 2;
   }
+  for (const u of values.url as string[]) {
+    if (!/^https?:\/\//i.test(u)) {
+      io.stderr(`crossread: --url takes an http:// or https:// URL (got "${u}")\n`);
+      return 2;
+    }
+    positionals.push(u);
+  }
   if (positionals.length === 0 && !values.openapi && !values.targets) {
     io.stderr('crossread: scan needs at least one path or URL, e.g. crossread scan . or crossread scan https://api.example.com\n');
     return 2;
@@ -213,7 +242,10 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
     return 2;
   }
 
-  const result = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd, live });
+  const hasLive = positionals.some((p) => /^https?:\/\//i.test(p)) || !!values.openapi || !!values.targets;
+  if (values.verify && !hasLive) io.stderr('crossread: --verify needs a running API to probe (--url URL); the source is scanned without browser proof\n');
+  const verify = values.verify ? { pocDir: resolve(io.cwd, (values['poc-dir'] as string | undefined) ?? 'crossread-poc') } : undefined;
+  const result = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd, live, ...(verify ? { verify } : {}) });
   const color = format === 'text' && !values.output && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
   const report = render(format, result, { color, knowledge: knowledge() });
   if (values.output) {
@@ -233,5 +265,5 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
   const inputErrors = result.diagnostics.filter((d) => d.level === 'error' && d.message === 'no such file or directory').length;
   if (positionals.length && inputErrors === positionals.length) return 2;
   if (failOn === 'none') return 0;
-  return result.findings.some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
+  return [...result.findings, ...result.chains].some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
 }

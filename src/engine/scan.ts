@@ -25,6 +25,10 @@ import { DEFAULT_HTTP, HttpClient } from '../live/http.ts';
 import { liveScan, type LiveScanResult } from '../live/scan.ts';
 import { liveRuleMetas } from '../live/judge.ts';
 import { VERSION } from './version.ts';
+import { correlate } from '../correlate/index.ts';
+import { gradeOf } from '../score/grade.ts';
+import { openVerifier, parseCookieHeader, type Verifier } from '../verify/browser.ts';
+import { PROBE_COOKIE } from '../live/probe.ts';
 import { statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
@@ -89,13 +93,29 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     const r = await probe(urls, options.live ?? {});
     findings.push(...r.findings.map(makeFinding));
     for (const p of r.problems) diagnostics.push({ level: 'error', where: p.where, message: p.message });
-    live = { requests: r.requests, endpoints: r.endpoints, notes: r.notes, fingerprint: r.fingerprint };
+    live = { requests: r.requests, endpoints: r.endpoints, notes: r.notes, fingerprint: r.fingerprint, cookies: r.cookies };
   }
 
+  // 4. correlate: proofs in a browser for readable live findings, the route index, confirmations, chains
+  let all = dedupe(findings); // dedupe returns them sorted
+  const verifier = options.verify && live ? await openBrowser(options, live, diagnostics) : undefined;
+  try {
+    if (verifier) all = await proveFindings(verifier, all);
+    const corr = correlate({ findings: all, inventory: routes, ...(live ? { live: { endpoints: live.endpoints.filter((e) => !e.failure), cookies: live.cookies.map((c) => ({ name: c.name, ...(c.sameSite ? { sameSite: c.sameSite } : {}), ...(c.where === 'OpenAPI security scheme' ? { declared: true } : {}) })), direct: !live.fingerprint.gateway } } : {}) });
+    const chains = verifier ? await proveChains(verifier, corr.chains, [...all, ...corr.findings]) : corr.chains;
+    return result(corr.findings.sort(compareFindings), corr.routes, chains);
+  } finally {
+    await verifier?.close();
+  }
+
+  function result(list: Finding[], routeIndex: ScanResult['routeIndex'], chains: ScanResult['chains']): ScanResult {
   return {
     tool: { name: 'crossread', version: VERSION },
     targets: options.paths,
-    findings: dedupe(findings), // dedupe returns them sorted
+    findings: list,
+    routeIndex,
+    chains,
+    grade: gradeOf(list, chains),
     suppressed: suppressed.sort(compareFindings),
     diagnostics,
     rules: [...RULES.map((r) => r.meta), ...liveRuleMetas()],
@@ -105,7 +125,65 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     iac: iacDocuments,
     ...(live ? { live } : {}),
   };
+  }
 }
+
+/** Chromium with the victim's cookies (`--cookie`, or a stand-in cookie so cookie-triggered reflection shows); a browser that cannot start is a diagnostic. */
+async function openBrowser(options: ScanOptions, live: NonNullable<ScanResult['live']>, diagnostics: Diagnostic[]): Promise<Verifier | undefined> {
+  const given = parseCookieHeader(options.live?.cookie);
+  const cookies = (given.length ? given : [{ name: PROBE_COOKIE.split('=')[0], value: PROBE_COOKIE.split('=')[1] }]).map((c) => {
+    const seen = live.cookies.find((x) => x.name === c.name)?.sameSite;
+    return { ...c, ...(seen ? { sameSite: seen } : {}) };
+  });
+  const v = await openVerifier({ cookies, ...(options.verify?.pocDir ? { pocDir: options.verify.pocDir } : {}), ...(options.verify?.executablePath ? { executablePath: options.verify.executablePath } : {}) });
+  if ('error' in v) {
+    diagnostics.push({ level: 'error', message: `--verify: ${v.error}; findings are reported without browser proof` });
+    return undefined;
+  }
+  return v;
+}
+
+const MAX_PROOFS = 12;
+
+/** Each live CORS finding that claims a readable response, run as the attacker page. */
+async function proveFindings(v: Verifier, findings: Finding[]): Promise<Finding[]> {
+  const out: Finding[] = [];
+  let n = 0;
+  for (const f of findings) {
+    const l = f.live;
+    if (f.source !== 'live' || f.topic !== 'cors-permissive-origin' || !l?.readable || !l.origin || !l.endpoints.length || n >= MAX_PROOFS) {
+      out.push(f);
+      continue;
+    }
+    n++;
+    const origin = l.origin === '*' ? 'https://crossread-attacker.invalid' : l.origin;
+    const proof = await v.verify({ origin, url: cleanUrl(f.location.url ?? l.endpoints[0].url), credentials: l.credentials && l.origin !== '*', label: f.ruleId });
+    out.push({ ...f, proof, evidence: [...f.evidence, { kind: 'browser', origin, read: proof.readable ? `read ${proof.bytes} characters (HTTP ${proof.status}): ${proof.excerpt}` : `not readable: ${proof.error ?? 'no body'}` }] });
+  }
+  return out;
+}
+
+/** Each chain with a live URL and a live CORS step: the attacker page on the chain's route. */
+async function proveChains(v: Verifier, chains: ScanResult['chains'], findings: Finding[]): Promise<ScanResult['chains']> {
+  const byFp = new Map(findings.map((f) => [f.fingerprint, f]));
+  const out: ScanResult['chains'] = [];
+  let n = 0;
+  for (const c of chains) {
+    const step = c.steps.find((s) => s.id === 'cors-credentialed' || s.id === 'cors-readable');
+    const steps = step?.findings.map((fp) => byFp.get(fp)) ?? [];
+    const origin = steps.find((f) => f?.live?.origin)?.live?.origin ?? steps.find((f) => f?.proof)?.proof?.origin;
+    if (!c.url || !origin || n >= MAX_PROOFS) {
+      out.push(c);
+      continue;
+    }
+    n++;
+    const attacker = origin === '*' ? 'https://crossread-attacker.invalid' : origin;
+    out.push({ ...c, proof: await v.verify({ origin: attacker, url: cleanUrl(c.url), credentials: origin !== '*' && step?.id === 'cors-credentialed', label: c.id }) });
+  }
+  return out;
+}
+
+const cleanUrl = (u: string): string => u.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '');
 
 function runRules(rules: readonly Rule[], project: PythonProject, config: ConfigFiles, iac: { model: IacModel; links: IacLinks } | undefined, diagnostics: Diagnostic[]): Finding[] {
   const out: Finding[] = [];
@@ -162,6 +240,7 @@ async function probe(urls: string[], o: LiveOptions): Promise<LiveScanResult> {
       authenticated: !!(o.cookie || o.headers?.length),
       maxEndpoints: o.maxEndpoints ?? 200,
       maxPerEndpoint: 60,
+      ...(o.params ? { params: o.params } : {}),
       // endpoints in flight: enough that every connection stays busy while each endpoint waits on its own probes
       parallel: Math.max(2, (o.concurrency ?? DEFAULT_HTTP.concurrency) * 4),
       ...(o.progress ? { progress: o.progress } : {}),

@@ -23,6 +23,8 @@ export interface LiveOptions {
   maxRequests?: number;
   timeoutMs?: number;
   maxEndpoints?: number;
+  /** `--param name=value`: path parameters of the discovered operations filled with these values. */
+  params?: Record<string, string>;
   /** Tests and benchmarks inject their own undici dispatcher. */
   dispatcher?: import('undici').Dispatcher;
   progress?: (line: string) => void;
@@ -33,6 +35,8 @@ export interface ScanOptions {
   paths: string[];
   live?: LiveOptions;
   exclude?: string[];
+  /** `--verify`: run the attacker page of each readable live CORS finding and chain in headless Chromium. */
+  verify?: { pocDir?: string; executablePath?: string };
   /** Worker threads for parsing; 0 = decide from the input size. */
   workers?: number;
   cwd?: string;
@@ -50,7 +54,13 @@ export interface ScanResult {
   /** Routes and Lambda handlers found in the code, with auth style and DynamoDB operations. */
   routes: import('../code/inventory.ts').RouteEntry[];
   /** What a live scan probed: endpoints, requests, the stack it saw, what it discovered. */
-  live?: { requests: number; endpoints: { url: string; template?: string; requests: number; failure?: string }[]; notes: string[]; fingerprint: import('../live/types.ts').Fingerprint };
+  live?: { requests: number; endpoints: { url: string; template?: string; requests: number; failure?: string }[]; notes: string[]; fingerprint: import('../live/types.ts').Fingerprint; cookies: { name: string; sameSite?: string; where: string }[] };
+  /** One entry per route across code, IaC and live, with its effective exposure and the findings on it. */
+  routeIndex: import('../correlate/index.ts').RouteExposure[];
+  /** Attack chains per route, worst first. */
+  chains: import('../correlate/index.ts').Chain[];
+  /** The 0–100 score and A–F grade (docs/grading.md). */
+  grade: import('../score/grade.ts').Grade;
   /** Infrastructure-as-code files read, with their format. */
   iac: { file: string; format: string }[];
   /** Starlette/FastAPI versions read from dependency files, per directory. */

@@ -35,6 +35,43 @@ export type Evidence =
   | { kind: 'http'; request: string; response: string; curl?: string }
   | { kind: 'browser'; origin: string; read: string };
 
+/** What a live finding rests on: the class judged, the origin that was honoured, and every endpoint it was seen on. */
+export interface LiveFacts {
+  /** The class within the check (`arbitrary`, `prefix`, `plain`, `error-path`, …). */
+  class: string;
+  /** The Origin the response honoured, when the finding is about one. */
+  origin?: string;
+  /** Who can send that Origin from a browser: `anyone`, `same-site`, `network`, `local`, `safari`, `no-browser`. */
+  by?: string;
+  /** The response allowed credentials (`Access-Control-Allow-Credentials: true`). */
+  credentials: boolean;
+  /** The honoured response was to a request carrying a Cookie. */
+  withCookie: boolean;
+  /** A page at `origin` can read the response in a browser (the claim a browser proof tests). */
+  readable: boolean;
+  /** The endpoints it was seen on (cache-buster removed), with their template when known. */
+  endpoints: { method: string; url: string; template?: string }[];
+}
+
+/** The outcome of running the attacker page in a real browser. */
+export interface BrowserProof {
+  browser: string;
+  origin: string;
+  url: string;
+  /** The page read the response body. */
+  readable: boolean;
+  status?: number;
+  bytes: number;
+  /** The start of what it read, redacted. */
+  excerpt: string;
+  /** Why it could not read (the browser's error), when it could not. */
+  error?: string;
+  /** The victim cookies planted for the target, by name, with the SameSite used. */
+  cookies: string[];
+  /** The attacker page written for the user to open. */
+  poc?: string;
+}
+
 export interface Remediation {
   /** One imperative sentence. */
   summary: string;
@@ -59,6 +96,12 @@ export interface Finding {
   fingerprint: string;
   /** Set when an inline `# crossread: ignore[...]` comment covers the finding. */
   suppressed?: { reason: string };
+  /** Live findings: what the probes saw. */
+  live?: LiveFacts;
+  /** Static findings a live finding confirmed (same topic, same route): the live findings' fingerprints. */
+  confirmedBy?: string[];
+  /** `--verify`: the attacker page run in a real browser. */
+  proof?: BrowserProof;
 }
 
 export interface FindingInput {
@@ -77,6 +120,7 @@ export interface FindingInput {
   remediation: Remediation;
   /** Extra text that makes the fingerprint unique when one rule fires twice on the same line. */
   discriminator?: string;
+  live?: LiveFacts;
 }
 
 /**
@@ -127,6 +171,7 @@ export function makeFinding(input: FindingInput): Finding {
     evidence: (input.evidence ?? []).map(redactEvidence),
     remediation: input.remediation,
     fingerprint: fingerprintOf(input),
+    ...(input.live ? { live: { ...input.live, ...(input.live.origin ? { origin: input.live.origin } : {}) } } : {}),
   };
 }
 

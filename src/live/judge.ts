@@ -90,6 +90,8 @@ interface Hit {
   message: (eps: string, many: boolean) => string;
   exchange: Exchange;
   result: EndpointResult;
+  /** The origin honoured and whether a page there reads the response (what a browser proof tests). */
+  facts?: { origin: string; by: string; credentials: boolean; withCookie: boolean; readable: boolean };
 }
 
 /** Bodies are judged by several checks: each response is classified once (with its content type). */
@@ -224,7 +226,8 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
             : check === CHECKS.nullOrigin
               ? 'echoes Origin: null'
               : `echoes any Origin (${JSON.stringify(h.probe.origin)})`;
-      hits.push({ check, cls, impact: rch.impact, likelihood: rch.likelihood, exchange: h.exchange, result: res, message: (eps, many) => `${eps} ${many ? what.replace(/^echoes/, 'echo').replace(/^trusts/, 'trust').replace(/^accepts/, 'accept') : what}${cred}: ${rch.because}.` });
+      const readable = cls !== 'url-confusion' && h.probe.exploitableBy !== 'no-browser';
+      hits.push({ check, cls, impact: rch.impact, likelihood: rch.likelihood, exchange: h.exchange, result: res, facts: { origin: h.probe.origin, by: h.probe.exploitableBy, credentials: h.answer.credentials, withCookie: h.withCookie, readable }, message: (eps, many) => `${eps} ${many ? what.replace(/^echoes/, 'echo').replace(/^trusts/, 'trust').replace(/^accepts/, 'accept') : what}${cred}: ${rch.because}.` });
     }
     // the attacker origin echoed on an error path only: a missing sibling path (E1), a plain OPTIONS (E3, 405
     // on Starlette), the request without the user's credentials (E2, 401/403)
@@ -237,7 +240,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
         const probe: ProbeOrigin = { id, origin: ea.acao, cls: 'arbitrary', exploitableBy: 'anyone', sameSite: false };
         const rch = reach(probe, ea.credentials, ea.status, body, ctx);
         const which = id === 'E2' ? `a request without credentials (HTTP ${ea.status})` : id === 'E3' ? `an OPTIONS request that is not a preflight (HTTP ${ea.status})` : `an error response (HTTP ${ea.status})`;
-        hits.push({ check: CHECKS.reflected, cls: 'error-path', impact: rch.impact, likelihood: rch.likelihood, exchange: ex, result: res, message: (eps) => `${eps}: ${which} echoes any Origin (${JSON.stringify(ea.acao)})${ea.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}: ${rch.because}.` });
+        hits.push({ check: CHECKS.reflected, cls: 'error-path', impact: rch.impact, likelihood: rch.likelihood, exchange: ex, result: res, facts: { origin: ea.acao, by: 'anyone', credentials: ea.credentials, withCookie: ex.request.headers.some(([k]) => k === 'cookie'), readable: true }, message: (eps) => `${eps}: ${which} echoes any Origin (${JSON.stringify(ea.acao)})${ea.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}: ${rch.because}.` });
         break;
       }
     }
@@ -253,6 +256,7 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
         likelihood: 'medium',
         exchange: star,
         result: res,
+        facts: { origin: '*', by: 'anyone', credentials: a.credentials, withCookie: false, readable: !a.credentials },
         message: (eps, many) =>
           a.credentials
             ? `${eps} ${many ? 'answer' : 'answers'} Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers refuse that combination for credentialed requests (a broken policy, not a readable one).`
@@ -380,7 +384,13 @@ function aggregate(hits: Hit[]): FindingInput[] {
     const eps = names.length === 1 ? names[0] : `${names.length} endpoints (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})`;
     const text = exchangeText(first.exchange);
     const evidence: Evidence[] = [{ kind: 'http', request: text.request, response: text.response, curl: curlOf(first.exchange.request) }];
+    const endpoints = [...new Map(group.map((g) => {
+      const e = g.result.endpoint;
+      return [e.url, { method: e.method, url: e.url, ...(e.template ? { template: e.template } : {}) }] as const;
+    })).values()];
+    const facts = first.facts;
     out.push({
+      live: { class: first.cls, ...(facts ? { origin: facts.origin, by: facts.by } : {}), credentials: facts?.credentials ?? false, withCookie: facts?.withCookie ?? false, readable: facts?.readable ?? false, endpoints },
       ruleId: first.check.id,
       topic: first.check.topic,
       source: 'live',

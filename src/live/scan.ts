@@ -29,6 +29,8 @@ export interface LiveScanOptions {
   authenticated: boolean;
   maxEndpoints: number;
   maxPerEndpoint: number;
+  /** `--param name=value`: path parameters filled with these values. */
+  params?: Record<string, string>;
   /** Endpoints probed at once. */
   parallel: number;
   progress?: (line: string) => void;
@@ -41,6 +43,8 @@ export interface LiveScanResult {
   endpoints: { url: string; template?: string; requests: number; failure?: string }[];
   requests: number;
   fingerprint: Fingerprint;
+  /** Cookies the target set (Set-Cookie) or its document declares, with SameSite as sent. */
+  cookies: { name: string; sameSite?: string; where: string }[];
 }
 
 export async function liveScan(targets: LiveTargets, client: HttpClient, opts: LiveScanOptions): Promise<LiveScanResult> {
@@ -73,13 +77,13 @@ export async function liveScan(targets: LiveTargets, client: HttpClient, opts: L
     await guard(url, async () => {
       const doc = await fetchText(url);
       if (doc.status >= 400) throw new Error(`HTTP ${doc.status} for the OpenAPI document`);
-      return targetsFromOpenApi({ text: doc.body, location: url }, fetchText, { maxEndpoints: opts.maxEndpoints, baseUrl: targets.urls[0] ?? new URL(url).origin });
+      return targetsFromOpenApi({ text: doc.body, location: url }, fetchText, { maxEndpoints: opts.maxEndpoints, baseUrl: targets.urls[0] ?? new URL(url).origin, ...(opts.params ? { params: opts.params } : {}) });
     });
   } else if (targets.openapi) {
     const base = targets.urls[0];
-    await guard(targets.openapi.location, () => targetsFromOpenApi(targets.openapi!, fetchText, { maxEndpoints: opts.maxEndpoints, ...(base ? { baseUrl: base } : {}) }));
+    await guard(targets.openapi.location, () => targetsFromOpenApi(targets.openapi!, fetchText, { maxEndpoints: opts.maxEndpoints, ...(base ? { baseUrl: base } : {}), ...(opts.params ? { params: opts.params } : {}) }));
   } else {
-    for (const url of targets.urls) await guard(url, () => targetsFromBaseUrl(url, fetchText, { maxEndpoints: opts.maxEndpoints }));
+    for (const url of targets.urls) await guard(url, () => targetsFromBaseUrl(url, fetchText, { maxEndpoints: opts.maxEndpoints, ...(opts.params ? { params: opts.params } : {}) }));
   }
   if (targets.list) await guard(targets.list.file, () => targetsFromList(targets.list!.text, targets.list!.file, { maxEndpoints: opts.maxEndpoints }));
 
@@ -129,6 +133,7 @@ export async function liveScan(targets: LiveTargets, client: HttpClient, opts: L
     endpoints: results.map((x) => ({ url: x.endpoint.url, ...(x.endpoint.template ? { template: x.endpoint.template } : {}), requests: x.exchanges.length, ...(x.failure ? { failure: x.failure } : {}) })),
     requests: client.stats.sent,
     fingerprint: fp,
+    cookies,
   };
 }
 

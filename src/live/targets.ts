@@ -241,6 +241,8 @@ function deref(root: Obj, v: unknown): unknown {
 interface DocContext {
   baseUrl?: URL;
   maxEndpoints: number;
+  /** `--param name=value`: the value for every path parameter of that name, instead of examples or placeholders. */
+  params?: Record<string, string>;
 }
 
 /**
@@ -252,7 +254,7 @@ interface DocContext {
 export async function targetsFromOpenApi(
   source: { text: string; location: string },
   _fetchText?: FetchText,
-  opts?: { baseUrl?: string; maxEndpoints?: number },
+  opts?: { baseUrl?: string; maxEndpoints?: number; params?: Record<string, string> },
 ): Promise<Discovery> {
   const d = emptyDiscovery();
   let baseUrl: URL | undefined;
@@ -262,7 +264,7 @@ export async function targetsFromOpenApi(
   }
   const raw = readText(source.text, source.location, d);
   if (raw === undefined) return d;
-  await fromRaw(raw, source.location, d, { baseUrl, maxEndpoints: opts?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS });
+  await fromRaw(raw, source.location, d, { baseUrl, maxEndpoints: opts?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS, ...(opts?.params ? { params: opts.params } : {}) });
   return d;
 }
 
@@ -640,6 +642,8 @@ function extract(doc: Obj, location: string, swagger: boolean, label: string | u
     const params = new Map<string, Obj>();
     for (const p of [...parameterList(doc, item.parameters), ...parameterList(doc, op.parameters)]) params.set(`${p.in}:${p.name}`, p);
     const filled = path.replace(/\{([^{}]+)\}/g, (_, name: string) => {
+      const given = ctx.params?.[name];
+      if (given !== undefined) return encodeURIComponent(given);
       const p = params.get(`path:${name}`);
       return encodeURIComponent(p ? parameterValue(doc, p, swagger) : PLACEHOLDER_STRING);
     });
@@ -704,7 +708,7 @@ function headerValue(f: Fetched, name: string): string | undefined {
  * URL's origin are fetched; redirects are not followed. When nothing is found the base URL is the one
  * endpoint.
  */
-export async function targetsFromBaseUrl(base: string, fetchText: FetchText, opts?: { maxEndpoints?: number }): Promise<Discovery> {
+export async function targetsFromBaseUrl(base: string, fetchText: FetchText, opts?: { maxEndpoints?: number; params?: Record<string, string> }): Promise<Discovery> {
   const d = emptyDiscovery();
   const b = httpUrl(base);
   if (!b || !b.hostname || !/^https?:\/\//i.test(base.trim())) {
@@ -757,7 +761,7 @@ export async function targetsFromBaseUrl(base: string, fetchText: FetchText, opt
     }
     d.problems.push(...scratch.problems);
     d.notes.push(`OpenAPI document discovered at ${location} (${via})`);
-    await fromRaw(raw, location, d, { baseUrl: b, maxEndpoints: opts?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS });
+    await fromRaw(raw, location, d, { baseUrl: b, maxEndpoints: opts?.maxEndpoints ?? DEFAULT_MAX_ENDPOINTS, ...(opts?.params ? { params: opts.params } : {}) });
     return true;
   };
 

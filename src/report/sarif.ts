@@ -1,5 +1,6 @@
 /** SARIF 2.1.0 for code-scanning UIs: rule metadata with CWE tags and security-severity, partialFingerprints. */
-import { securityScore, severityOf, type Finding, type Severity } from '../findings/index.ts';
+import { securityScore, severityOf, type Finding, type Location, type Severity } from '../findings/index.ts';
+import { CHAINS, type Chain } from '../correlate/index.ts';
 import type { ScanResult } from '../engine/types.ts';
 import type { RenderContext } from './context.ts';
 
@@ -23,7 +24,43 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
       },
     };
   });
+  // attack chains are rules too: one per chain kind that occurs
+  for (const spec of CHAINS.filter((c) => result.chains.some((x) => x.id === c.id))) {
+    const kb = ctx.knowledge[spec.id];
+    rules.push({
+      id: spec.id,
+      name: spec.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
+      shortDescription: { text: spec.title },
+      fullDescription: { text: kb?.why ?? spec.story },
+      help: { text: `Attack chain: ${spec.story}. Its severity is that of its weakest step.`, markdown: kb?.markdown ?? spec.story },
+      defaultConfiguration: { level: 'error' },
+      properties: { tags: ['security', 'attack-chain', ...spec.cwe.map((c) => `external/cwe/cwe-${c}`), ...spec.owasp.map((o) => `owasp-api-2023/${o}`)], precision: 'high', 'security-severity': securityScore('critical') },
+    });
+  }
   const index = new Map(rules.map((r, i) => [r.id, i]));
+  const sarifLocation = (l: Location, text?: string) =>
+    l.file
+      ? { physicalLocation: { artifactLocation: { uri: l.file }, region: { startLine: l.start?.line ?? 1, startColumn: l.start?.column ?? 1 } }, ...(text ? { message: { text } } : {}) }
+      : l.url
+        ? { physicalLocation: { artifactLocation: { uri: l.url.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '') } }, ...(text ? { message: { text } } : {}) }
+        : undefined;
+  const chainResult = (c: Chain) => {
+    const stepLocations = c.steps.flatMap((s, i) => s.locations.map((l) => sarifLocation(l, `step ${i + 1}: ${s.title}`)).filter((x): x is NonNullable<typeof x> => !!x));
+    const primary = c.route.file ? sarifLocation({ file: c.route.file, start: { line: c.route.line ?? 1, column: 1 } }, `${c.route.method} ${c.route.path || c.route.handler}`) : (stepLocations[0] ?? (c.url ? sarifLocation({ url: c.url }) : undefined));
+    return {
+      ruleId: c.id,
+      ruleIndex: index.get(c.id) ?? -1,
+      level: LEVEL[c.severity],
+      message: { text: `${c.title} on ${c.route.method} ${c.route.path || c.route.handler}: ${c.story}. ${c.steps.map((s, i) => `(${i + 1}) ${s.title} [${s.severity}]: ${s.why}`).join(' ')}${c.limitedBy ? ` Severity ${c.severity}, set by step ${c.limitedBy.step}.` : ''}${c.proof ? ` Browser proof: ${c.proof.readable ? `read ${c.proof.bytes} characters (HTTP ${c.proof.status})` : `not readable (${c.proof.error ?? 'no body'})`}.` : ''}` },
+      locations: primary ? [primary] : [],
+      relatedLocations: stepLocations.map((l, id) => ({ id, ...l })),
+      codeFlows: stepLocations.length
+        ? [{ message: { text: c.story }, threadFlows: [{ locations: stepLocations.map((location, i) => ({ location, executionOrder: i + 1 })) }] }]
+        : [],
+      partialFingerprints: { 'crossread/v1': c.fingerprint },
+      properties: { severity: c.severity, 'security-severity': securityScore(c.severity), cwe: c.cwe.map((x) => `CWE-${x}`), route: c.route, attackChain: true, ...(c.proof ? { verified: c.proof.readable && (c.proof.status ?? 0) < 400 } : {}) },
+    };
+  };
   const toResult = (f: Finding) => ({
     ruleId: f.ruleId,
     ruleIndex: index.get(f.ruleId) ?? -1,
@@ -52,6 +89,8 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
       'security-severity': securityScore(f.severity),
       cwe: f.cwe.map((c) => `CWE-${c.id}`),
       ...(f.route ? { route: f.route } : {}),
+      ...(f.proof ? { verified: f.proof.readable, browserProof: { origin: f.proof.origin, url: f.proof.url, readable: f.proof.readable, status: f.proof.status, bytes: f.proof.bytes } } : {}),
+      ...(f.confirmedBy?.length ? { confirmedLive: true } : {}),
     },
     ...(f.suppressed ? { suppressions: [{ kind: 'inSource', justification: f.suppressed.reason }] } : {}),
   });
@@ -61,7 +100,7 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
     runs: [
       {
         tool: { driver: { name: 'crossread', version: result.tool.version, semanticVersion: result.tool.version, rules } },
-        results: [...result.findings, ...result.suppressed].map(toResult),
+        results: [...result.chains.map(chainResult), ...[...result.findings, ...result.suppressed].map(toResult)],
         invocations: [
           {
             executionSuccessful: !result.diagnostics.some((d) => d.level === 'error'),

@@ -1,5 +1,6 @@
-/** Terminal report: code frame, what / why / fix per finding, then a summary by severity. */
-import { SEVERITIES, type Finding, type Severity } from '../findings/index.ts';
+/** Terminal report: attack chains first, then each finding with code frame, what / why / fix, then the grade and a summary by severity. */
+import { SEVERITIES, atLeast, type Finding, type Severity } from '../findings/index.ts';
+import type { Chain } from '../correlate/index.ts';
 import type { ScanResult } from '../engine/types.ts';
 import type { RenderContext } from './context.ts';
 
@@ -16,6 +17,18 @@ const COLORS: Record<Severity | 'dim' | 'bold', [number, number]> = {
 export function renderText(result: ScanResult, ctx: RenderContext): string {
   const paint = (style: keyof typeof COLORS, s: string): string => (ctx.color ? `\u001b[${COLORS[style][0]}m${s}\u001b[${COLORS[style][1]}m` : s);
   const out: string[] = [];
+  const byFp = new Map(result.findings.map((f) => [f.fingerprint, f]));
+  const shown = result.chains.filter((c) => atLeast(c.severity, 'medium'));
+  const minor = result.chains.filter((c) => !atLeast(c.severity, 'medium'));
+  if (result.chains.length) {
+    out.push(paint('bold', `Attack chains (${result.chains.length})`) + paint('dim', ' · each is as severe as its weakest step'), '');
+    for (const c of shown) out.push(chain(c, byFp, paint), '');
+    if (minor.length) {
+      out.push(paint('dim', `  ${shown.length ? 'Also' : 'Chains'} held back by a weak step (low or info):`));
+      for (const c of minor) out.push(`  ${paint(c.severity, c.severity.toUpperCase().padEnd(8))} ${c.id} on ${c.route.method} ${c.route.path || c.route.handler}${c.limitedBy ? paint('dim', ` — ${c.limitedBy.why}`) : ''}`);
+      out.push('');
+    }
+  }
   for (const f of result.findings) out.push(finding(f, ctx, paint), '');
   const gateway = routesBehindGateway(result, paint);
   if (gateway.length) out.push(...gateway, '');
@@ -51,6 +64,8 @@ function finding(f: Finding, ctx: RenderContext, paint: (s: keyof typeof COLORS,
       lines.push(paint('dim', `        read by ${e.origin}: `) + e.read);
     }
   }
+  if (f.proof) lines.push(`  ${paint('bold', 'browser proof:')} ${proofLine(f.proof)}`);
+  if (f.confirmedBy?.length) lines.push(`  ${paint('bold', 'confirmed live:')} the running API shows it (evidence below the code); confidence raised to high`);
   const kb = ctx.knowledge[f.ruleId];
   if (kb) lines.push(`  ${paint('bold', 'why:')} ${kb.why}`);
   lines.push(`  ${paint('bold', 'fix:')} ${f.remediation.summary}`);
@@ -91,6 +106,30 @@ function liveSummary(live: NonNullable<ScanResult['live']>, paint: (s: keyof typ
   return lines;
 }
 
+function proofLine(p: NonNullable<Finding['proof']>): string {
+  const head = p.readable ? `READ — a page at ${p.origin} read ${p.bytes} characters of ${p.url} (HTTP ${p.status}${(p.status ?? 0) >= 400 ? ': an error response, not the data' : ''}) in ${p.browser}` : `not readable — a page at ${p.origin} could not read ${p.url} in ${p.browser}: ${p.error ?? 'no body'}`;
+  const cookies = p.cookies.length ? `; victim cookies: ${p.cookies.join(', ')}` : '';
+  return `${head}${cookies}${p.readable && p.excerpt ? `\n        read: ${p.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` : ''}${p.poc ? `\n        attacker page: ${p.poc}` : ''}`;
+}
+
+function chain(c: Chain, byFp: Map<string, Finding>, paint: (s: keyof typeof COLORS, t: string) => string): string {
+  const lines = [`${paint(c.severity, c.severity.toUpperCase().padEnd(8))} ${paint('bold', c.id)}  ${c.route.method} ${c.route.path || c.route.handler}${c.url ? paint('dim', ` (${c.url})`) : ''}`, `  ${c.title}: ${c.story}.`];
+  c.steps.forEach((s, i) => {
+    lines.push(`  ${i + 1}. ${paint(s.severity, `[${s.severity}]`)} ${s.title}: ${s.why}`);
+    for (const fp of s.findings.slice(0, 2)) {
+      const f = byFp.get(fp);
+      const code = f?.evidence.find((e) => e.kind === 'code');
+      if (code && code.kind === 'code') lines.push(paint('dim', `       ${code.file}:${code.line} | `) + code.snippet.trim());
+      const http = f?.evidence.find((e) => e.kind === 'http');
+      if (http && http.kind === 'http' && http.curl) lines.push(paint('dim', '       live: ') + http.curl);
+    }
+  });
+  if (c.limitedBy) lines.push(`  ${paint('bold', 'severity:')} ${c.severity}, set by step "${c.limitedBy.step}" — ${c.limitedBy.why}`);
+  if (c.proof) lines.push(`  ${paint('bold', 'browser proof:')} ${proofLine(c.proof)}`);
+  lines.push(paint('dim', `  ${c.cwe.map((x) => `CWE-${x}`).join(' · ')} · ${c.owasp.join(' · ')} · crossread explain ${c.id}`));
+  return lines.join('\n');
+}
+
 function summary(result: ScanResult, paint: (s: keyof typeof COLORS, t: string) => string): string {
   const counts = SEVERITIES.map((s) => [s, result.findings.filter((f) => f.severity === s).length] as const);
   const total = result.findings.length;
@@ -99,5 +138,6 @@ function summary(result: ScanResult, paint: (s: keyof typeof COLORS, t: string) 
   const sup = result.suppressed.length ? `, ${result.suppressed.length} suppressed` : '';
   const head = total === 0 ? 'No findings' : `${total} finding${total === 1 ? '' : 's'}`;
   const iac = result.iac?.length ? `, ${result.iac.length} IaC file${result.iac.length === 1 ? '' : 's'}` : '';
-  return `${head}: ${parts.join(', ')}${sup} · ${result.stats.pythonFiles} Python files${iac} in ${secs} s`;
+  const chains = result.chains.length ? ` · ${result.chains.length} attack chain${result.chains.length === 1 ? '' : 's'}${result.chains.some((c) => c.proof?.readable) ? ` (${result.chains.filter((c) => c.proof?.readable).length} proved in a browser)` : ''}` : '';
+  return `${paint('bold', 'Grade:')} ${result.grade.summary}\n${head}: ${parts.join(', ')}${sup}${chains} · ${result.stats.pythonFiles} Python files${iac} in ${secs} s`;
 }

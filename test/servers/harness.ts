@@ -142,7 +142,7 @@ let pythonOk: boolean | undefined;
 export function pythonStackAvailable(): boolean {
   if (pythonOk === undefined) {
     try {
-      execFileSync(SYSTEM_PYTHON, ['-c', 'import fastapi, uvicorn, boto3'], { stdio: 'ignore', timeout: 20_000 });
+      execFileSync(SYSTEM_PYTHON, ['-c', 'import fastapi, uvicorn, boto3, jwt'], { stdio: 'ignore', timeout: 20_000 });
       pythonOk = true;
     } catch {
       pythonOk = false;
@@ -155,7 +155,7 @@ export function pythonStackAvailable(): boolean {
 export function pythonStackSkipReason(): string | false {
   return pythonStackAvailable()
     ? false
-    : `${SYSTEM_PYTHON} cannot import fastapi, uvicorn and boto3: apt-get install -y --no-install-recommends python3-fastapi python3-uvicorn python3-boto3`;
+    : `${SYSTEM_PYTHON} cannot import fastapi, uvicorn, boto3 and jwt: apt-get install -y --no-install-recommends python3-fastapi python3-uvicorn python3-boto3 python3-jwt`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -212,31 +212,39 @@ async function dynamo(endpoint: string, op: string, body: unknown): Promise<{ st
  * few milliseconds. The FastAPI app runs the same seeding (seed.py) at startup, so either side may go first.
  */
 export async function seedDynamo(endpoint: string, data: SeedData = SEED): Promise<void> {
-  const tables: Record<string, Record<string, string | number>[]> = { profiles: data.profiles, items: data.items };
+  await seedTables(endpoint, [
+    { name: 'profiles', key: ['id'], items: data.profiles },
+    { name: 'items', key: ['id'], items: data.items },
+  ]);
+}
+
+/** Creates each table (hash key, and range key when two are named; string keys) if missing, waits until ACTIVE, writes its items. */
+export async function seedTables(endpoint: string, tables: { name: string; key: string[]; items: Record<string, string | number>[] }[]): Promise<void> {
   const listed = await dynamo(endpoint, 'ListTables', {});
   const existing = new Set<string>(listed.json.TableNames ?? []);
-  for (const name of Object.keys(tables)) {
-    if (!existing.has(name)) {
+  for (const t of tables) {
+    if (!existing.has(t.name)) {
       const r = await dynamo(endpoint, 'CreateTable', {
-        TableName: name,
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        TableName: t.name,
+        KeySchema: t.key.map((k, i) => ({ AttributeName: k, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        AttributeDefinitions: t.key.map((k) => ({ AttributeName: k, AttributeType: 'S' })),
         BillingMode: 'PAY_PER_REQUEST',
       });
       if (r.status !== 200 && !String(r.json.__type ?? '').endsWith('ResourceInUseException')) {
-        throw new Error(`CreateTable ${name}: ${JSON.stringify(r.json)}`);
+        throw new Error(`CreateTable ${t.name}: ${JSON.stringify(r.json)}`);
       }
     }
     for (let i = 0; ; i++) {
-      const d = await dynamo(endpoint, 'DescribeTable', { TableName: name });
+      const d = await dynamo(endpoint, 'DescribeTable', { TableName: t.name });
       if (d.json.Table?.TableStatus === 'ACTIVE') break;
-      if (i > 200) throw new Error(`table ${name} did not become ACTIVE`);
+      if (i > 200) throw new Error(`table ${t.name} did not become ACTIVE`);
       await sleep(10);
     }
+    if (!t.items.length) continue;
     const r = await dynamo(endpoint, 'BatchWriteItem', {
-      RequestItems: { [name]: tables[name].map((item) => ({ PutRequest: { Item: marshal(item) } })) },
+      RequestItems: { [t.name]: t.items.map((item) => ({ PutRequest: { Item: marshal(item) } })) },
     });
-    if (r.status !== 200) throw new Error(`BatchWriteItem ${name}: ${JSON.stringify(r.json)}`);
+    if (r.status !== 200) throw new Error(`BatchWriteItem ${t.name}: ${JSON.stringify(r.json)}`);
   }
 }
 
@@ -429,4 +437,74 @@ export async function startFastApiAll(
     throw failed;
   }
   return out as FastApiHandle[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The example service (examples/profiles-api and its fixed twin) run locally
+
+export const EXAMPLES_DIR = join(HERE, '..', '..', 'examples');
+const EXAMPLE_RUNNER = join(HERE, 'run_example.py');
+
+/** The example's tables: `profiles` keyed by user_id, `orders` by pk/sk; two users, so one can read the other's item. */
+export const EXAMPLE_DATA = {
+  profiles: [
+    { user_id: 'u1', display_name: 'Alice Example', email: 'alice@corp.example', phone: '+1-202-555-0143', password: 'hunter2-alice' },
+    { user_id: 'u2', display_name: 'Bob Example', email: 'bob@corp.example', phone: '+1-202-555-0178', password: 'hunter2-bob' },
+  ],
+  orders: [{ pk: 'ORDER#o1', sk: 'META', customer_id: 'u1', total: '12.50' }],
+};
+
+export interface ExampleHandle {
+  url: string;
+  dir: string;
+  output(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Seeds the example's tables into `dynamoEndpoint`, then runs `examples/<name>`'s FastAPI app under uvicorn
+ * with /usr/bin/python3 (run_example.py stands in for pydantic-settings and Mangum where Debian lacks
+ * them) and resolves once GET /health answers.
+ */
+export async function startExample(name: 'profiles-api' | 'profiles-api-fixed', dynamoEndpoint: string, timeoutMs = 20_000): Promise<ExampleHandle> {
+  await seedTables(dynamoEndpoint, [
+    { name: 'profiles', key: ['user_id'], items: EXAMPLE_DATA.profiles },
+    { name: 'orders', key: ['pk', 'sk'], items: EXAMPLE_DATA.orders },
+  ]);
+  const dir = join(EXAMPLES_DIR, name);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(SYSTEM_PYTHON, [EXAMPLE_RUNNER, dir, String(port)], {
+    cwd: dir,
+    env: { ...appEnv('example', { dynamoEndpoint }), PROFILES_DYNAMODB_ENDPOINT: dynamoEndpoint, PROFILES_AWS_REGION: 'us-east-1' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  track(child);
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    if (out.length > OUTPUT_CAP) out = out.slice(-OUTPUT_CAP);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit code ${code}`));
+  const close = () => stopChild(child);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`example ${name} exited before /health answered (${exited}). Output:\n${out}`);
+    try {
+      const r = await httpGet(`${url}/health`, 1000);
+      if (r.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      await close();
+      throw new Error(`example ${name} did not answer ${url}/health within ${timeoutMs} ms. Output:\n${out}`);
+    }
+    await sleep(40);
+  }
+  return { url, dir, output: () => out, close };
 }
