@@ -101,6 +101,8 @@ export interface Chain {
 /** What the steps read besides the route: every finding, and what the live scan saw of the target. */
 export interface ChainContext {
   findings: Map<string, Finding>;
+  /** Cookies the code sets, with SameSite when written as a literal (`set_cookie(..., samesite="none")`). */
+  codeCookies: { name?: string; sameSite?: string; where: string }[];
   live?: {
     /** Cookies the target set (Set-Cookie), with SameSite as sent; `declared` for cookie schemes of its OpenAPI document. */
     cookies: { name: string; sameSite?: string; declared?: boolean }[];
@@ -209,6 +211,15 @@ function ambientAuthStep(r: RouteExposure, ctx: ChainContext): StepResult {
   if (none.length) {
     return { holds: true, severity: 'critical', why: `the target sets ${none.map((c) => `${c.name}; SameSite=None`).join(', ')}: browsers attach it to requests from any site`, findings: [] };
   }
+  // no Set-Cookie seen live: what the code writes when it sets the cookie
+  const written = seen.length ? [] : ctx.codeCookies.filter((c) => c.sameSite);
+  const writtenNone = written.filter((c) => /^none$/i.test(c.sameSite!));
+  if (writtenNone.length) {
+    return { holds: true, severity: 'critical', why: `the code sets ${writtenNone.map((c) => `${c.name ?? 'a cookie'} with SameSite=None (${c.where})`).join(', ')}: browsers attach it to requests from any site`, findings: [] };
+  }
+  if (written.length) {
+    return { holds: true, severity: 'medium', why: `the code sets ${written.map((c) => `${c.name ?? 'a cookie'} with SameSite=${c.sameSite} (${c.where})`).join(', ')}: browsers send it only with same-site requests, so a cross-site page gets it only from a sibling subdomain`, findings: [] };
+  }
   if (seen.length) {
     return { holds: true, severity: 'medium', why: `the cookies the target sets (${seen.map((c) => `${c.name}; SameSite=${c.sameSite ?? 'unset, Lax in Chrome'}`).join(', ')}) go only with same-site requests: a cross-site page gets them only from a sibling subdomain`, findings: [] };
   }
@@ -240,7 +251,11 @@ function noAuthStep(r: RouteExposure, ctx: ChainContext): StepResult {
   const anonymousLive = onRoute(r, ctx).find((f) => f.ruleId === 'live-personal-data');
   if (anonymousLive) return { holds: true, severity: 'high', why: `the live target answered a request without credentials with personal data (${anonymousLive.location.url ?? ''})`, findings: [anonymousLive] };
   const gws = r.cors.filter((c) => c.authorizer !== undefined);
-  if (gws.length && !liveDirect(r, ctx)) {
+  if (gws.length && liveDirect(r, ctx)) {
+    const gated = gws.filter((c) => c.authorizer !== 'none');
+    return { holds: true, severity: 'medium', why: `on the live target (the app reached directly) nothing checks identity${gated.length ? `; in deployment the gateways the templates declare put an authorizer in front (${gated.map((c) => `${c.via}: ${c.authorizer}`).join(', ')})` : ''}`, findings: [] };
+  }
+  if (gws.length) {
     const open = gws.filter((c) => c.authorizer === 'none');
     if (!open.length) return NO;
     return { holds: true, severity: 'high', why: `no authorizer on ${open.map((c) => c.via).join(', ')} and no identity check in the code`, findings: onRoute(r, ctx).filter((f) => f.ruleId === 'gateway-route-without-authorizer') };

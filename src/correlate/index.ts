@@ -14,6 +14,8 @@ export { CHAINS, STEP_TITLES } from './chains.ts';
 export interface CorrelateInput {
   findings: Finding[];
   inventory: RouteEntry[];
+  /** Cookies the code sets (`set_cookie`), with SameSite when written as a literal. */
+  codeCookies?: { name?: string; sameSite?: string; where: string }[];
   live?: { endpoints: { url: string; template?: string }[]; cookies: { name: string; sameSite?: string; declared?: boolean }[]; direct: boolean };
 }
 
@@ -65,7 +67,7 @@ export function correlate(input: CorrelateInput): Correlation {
     // a folded live finding's place on its routes is taken by the static finding it confirmed
     index = index.map((e) => ({ ...e, findings: e.findings.filter((fp) => kept.has(fp)) }));
   }
-  const ctx: ChainContext = { findings: new Map(findings.map((f) => [f.fingerprint, f])), ...(input.live ? { live: { cookies: input.live.cookies, direct: input.live.direct } } : {}) };
+  const ctx: ChainContext = { findings: new Map(findings.map((f) => [f.fingerprint, f])), codeCookies: input.codeCookies ?? [], ...(input.live ? { live: { cookies: input.live.cookies, direct: input.live.direct } } : {}) };
   // chains read the live findings too, folded or not: their facts establish the CORS step
   for (const l of input.findings) if (folded.has(l.fingerprint)) ctx.findings.set(l.fingerprint, l);
   const withFolded = index.map((e) => ({ ...e, findings: [...e.findings, ...input.findings.filter((l) => folded.has(l.fingerprint) && l.live?.endpoints.some((ep) => e.live.some((x) => x.url === ep.url))).map((l) => l.fingerprint)] }));

@@ -40,6 +40,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const suppressed: Finding[] = [];
   const dependencies: ScanResult['dependencies'] = [];
   const routes: ScanResult['routes'] = [];
+  const codeCookies: { name?: string; sameSite?: string; where: string }[] = [];
   const iacDocuments: ScanResult['iac'] = [];
   let files = 0;
   let bytes = 0;
@@ -80,6 +81,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
     const raw = runRules(RULES, project, config, iac, diagnostics);
     routes.push(...routeInventory(project, iac));
+    codeCookies.push(...project.ambient.cookieSet);
 
     // 5. score: severity is set per finding; suppressions last
     const s = applySuppressions(raw, parsed.models, diagnostics, otherSuppressions);
@@ -98,11 +100,11 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 
   // 4. correlate: proofs in a browser for readable live findings, the route index, confirmations, chains
   let all = dedupe(findings); // dedupe returns them sorted
-  const verifier = options.verify && live ? await openBrowser(options, live, diagnostics) : undefined;
+  const verifier = options.verify && live ? await openBrowser(options, live, codeCookies, diagnostics) : undefined;
   try {
     if (verifier) all = await proveFindings(verifier, all);
-    const corr = correlate({ findings: all, inventory: routes, ...(live ? { live: { endpoints: live.endpoints.filter((e) => !e.failure), cookies: live.cookies.map((c) => ({ name: c.name, ...(c.sameSite ? { sameSite: c.sameSite } : {}), ...(c.where === 'OpenAPI security scheme' ? { declared: true } : {}) })), direct: !live.fingerprint.gateway } } : {}) });
-    const chains = verifier ? await proveChains(verifier, corr.chains, [...all, ...corr.findings]) : corr.chains;
+    const corr = correlate({ findings: all, inventory: routes, codeCookies, ...(live ? { live: { endpoints: live.endpoints.filter((e) => !e.failure), cookies: live.cookies.map((c) => ({ name: c.name, ...(c.sameSite ? { sameSite: c.sameSite } : {}), ...(c.where === 'OpenAPI security scheme' ? { declared: true } : {}) })), direct: !live.fingerprint.gateway } } : {}) });
+    const chains = verifier ? await proveChains(verifier, corr.chains, [...all, ...corr.findings], options.live?.params) : corr.chains;
     return result(corr.findings.sort(compareFindings), corr.routes, chains);
   } finally {
     await verifier?.close();
@@ -129,11 +131,13 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
 }
 
 /** Chromium with the victim's cookies (`--cookie`, or a stand-in cookie so cookie-triggered reflection shows); a browser that cannot start is a diagnostic. */
-async function openBrowser(options: ScanOptions, live: NonNullable<ScanResult['live']>, diagnostics: Diagnostic[]): Promise<Verifier | undefined> {
+async function openBrowser(options: ScanOptions, live: NonNullable<ScanResult['live']>, codeCookies: { name?: string; sameSite?: string; where: string }[], diagnostics: Diagnostic[]): Promise<Verifier | undefined> {
   const given = parseCookieHeader(options.live?.cookie);
   const cookies = (given.length ? given : [{ name: PROBE_COOKIE.split('=')[0], value: PROBE_COOKIE.split('=')[1] }]).map((c) => {
-    const seen = live.cookies.find((x) => x.name === c.name)?.sameSite;
-    return { ...c, ...(seen ? { sameSite: seen } : {}) };
+    const seen = live.cookies.find((x) => x.name === c.name && x.sameSite);
+    if (seen) return { ...c, sameSite: seen.sameSite!, source: 'as the target sets it' };
+    const written = codeCookies.find((x) => x.name === c.name && x.sameSite);
+    return { ...c, ...(written ? { sameSite: written.sameSite!, source: `as the code sets it (${written.where})` } : {}) };
   });
   const v = await openVerifier({ cookies, ...(options.verify?.pocDir ? { pocDir: options.verify.pocDir } : {}), ...(options.verify?.executablePath ? { executablePath: options.verify.executablePath } : {}) });
   if ('error' in v) {
@@ -164,7 +168,7 @@ async function proveFindings(v: Verifier, findings: Finding[]): Promise<Finding[
 }
 
 /** Each chain with a live URL and a live CORS step: the attacker page on the chain's route. */
-async function proveChains(v: Verifier, chains: ScanResult['chains'], findings: Finding[]): Promise<ScanResult['chains']> {
+async function proveChains(v: Verifier, chains: ScanResult['chains'], findings: Finding[], params: Record<string, string> | undefined): Promise<ScanResult['chains']> {
   const byFp = new Map(findings.map((f) => [f.fingerprint, f]));
   const out: ScanResult['chains'] = [];
   let n = 0;
@@ -178,7 +182,10 @@ async function proveChains(v: Verifier, chains: ScanResult['chains'], findings: 
     }
     n++;
     const attacker = origin === '*' ? 'https://crossread-attacker.invalid' : origin;
-    out.push({ ...c, proof: await v.verify({ origin: attacker, url: cleanUrl(c.url), credentials: origin !== '*' && step?.id === 'cors-credentialed', label: c.id }) });
+    const credentials = origin !== '*' && steps.some((f) => f?.live?.credentials || (f?.source !== 'live' && f?.proof));
+    const proof = await v.verify({ origin: attacker, url: cleanUrl(c.url), credentials, label: c.id });
+    const key = c.id === 'cross-origin-bola' && params ? Object.entries(params).filter(([k]) => c.route.path.includes(`{${k}}`)) : [];
+    out.push({ ...c, proof: key.length ? { ...proof, note: `the key in the path is ${key.map(([k, val]) => `${k}=${val}`).join(', ')} (--param) and the session is the one given with --cookie: the page read that key's item with that session` } : proof });
   }
   return out;
 }

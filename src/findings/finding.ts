@@ -70,6 +70,8 @@ export interface BrowserProof {
   cookies: string[];
   /** The attacker page written for the user to open. */
   poc?: string;
+  /** What the proof shows beyond the read (the key and session a BOLA proof used). */
+  note?: string;
 }
 
 export interface Remediation {

@@ -109,7 +109,7 @@ function liveSummary(live: NonNullable<ScanResult['live']>, paint: (s: keyof typ
 function proofLine(p: NonNullable<Finding['proof']>): string {
   const head = p.readable ? `READ — a page at ${p.origin} read ${p.bytes} characters of ${p.url} (HTTP ${p.status}${(p.status ?? 0) >= 400 ? ': an error response, not the data' : ''}) in ${p.browser}` : `not readable — a page at ${p.origin} could not read ${p.url} in ${p.browser}: ${p.error ?? 'no body'}`;
   const cookies = p.cookies.length ? `; victim cookies: ${p.cookies.join(', ')}` : '';
-  return `${head}${cookies}${p.readable && p.excerpt ? `\n        read: ${p.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` : ''}${p.poc ? `\n        attacker page: ${p.poc}` : ''}`;
+  return `${head}${cookies}${p.note && p.readable ? `\n        ${p.note}` : ''}${p.readable && p.excerpt ? `\n        read: ${p.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` : ''}${p.poc ? `\n        attacker page: ${p.poc}` : ''}`;
 }
 
 function chain(c: Chain, byFp: Map<string, Finding>, paint: (s: keyof typeof COLORS, t: string) => string): string {

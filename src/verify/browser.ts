@@ -18,8 +18,10 @@ export const CHROMIUM_PATHS = ['/usr/lib/chromium/chromium', '/usr/lib/chromium-
 export interface VictimCookie {
   name: string;
   value: string;
-  /** As the target set it (Set-Cookie), when seen; otherwise None is assumed and the proof says so. */
+  /** As the target set it (Set-Cookie) or the code writes it, when known; otherwise None is assumed and the proof says so. */
   sameSite?: string;
+  /** Where the SameSite came from, for the proof's record. */
+  source?: string;
 }
 
 export interface Attack {
@@ -133,7 +135,7 @@ export async function openVerifier(opts: { cookies: VictimCookie[]; pocDir?: str
             opts.cookies.map((c) => {
               const seen = c.sameSite && /^(none|lax|strict)$/i.test(c.sameSite) ? ((c.sameSite[0].toUpperCase() + c.sameSite.slice(1).toLowerCase()) as 'None' | 'Lax' | 'Strict') : undefined;
               const sameSite = seen ?? (secure ? 'None' : 'Lax');
-              planted.push(`${c.name} (SameSite=${sameSite}${seen ? ', as the target sets it' : ', assumed: the target never set it during the scan'})`);
+              planted.push(`${c.name} (SameSite=${sameSite}${seen ? `, ${c.source ?? 'as the target sets it'}` : ', assumed: neither the target nor the code showed its attributes'})`);
               return { name: c.name, value: c.value, domain: target.hostname.replace(/^\[|\]$/g, ''), path: '/', sameSite, secure: secure && sameSite === 'None', httpOnly: true };
             }),
           );

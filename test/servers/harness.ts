@@ -466,12 +466,12 @@ export interface ExampleHandle {
  * with /usr/bin/python3 (run_example.py stands in for pydantic-settings and Mangum where Debian lacks
  * them) and resolves once GET /health answers.
  */
-export async function startExample(name: 'profiles-api' | 'profiles-api-fixed', dynamoEndpoint: string, timeoutMs = 20_000): Promise<ExampleHandle> {
+export async function startExample(name: 'profiles-api' | 'profiles-api-fixed' | { dir: string }, dynamoEndpoint: string, timeoutMs = 20_000): Promise<ExampleHandle> {
   await seedTables(dynamoEndpoint, [
     { name: 'profiles', key: ['user_id'], items: EXAMPLE_DATA.profiles },
     { name: 'orders', key: ['pk', 'sk'], items: EXAMPLE_DATA.orders },
   ]);
-  const dir = join(EXAMPLES_DIR, name);
+  const dir = typeof name === 'string' ? join(EXAMPLES_DIR, name) : name.dir;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(SYSTEM_PYTHON, [EXAMPLE_RUNNER, dir, String(port)], {
@@ -493,7 +493,7 @@ export async function startExample(name: 'profiles-api' | 'profiles-api-fixed', 
   const close = () => stopChild(child);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`example ${name} exited before /health answered (${exited}). Output:\n${out}`);
+    if (exited) throw new Error(`example ${dir} exited before /health answered (${exited}). Output:\n${out}`);
     try {
       const r = await httpGet(`${url}/health`, 1000);
       if (r.status === 200) break;
@@ -502,7 +502,7 @@ export async function startExample(name: 'profiles-api' | 'profiles-api-fixed', 
     }
     if (Date.now() > deadline) {
       await close();
-      throw new Error(`example ${name} did not answer ${url}/health within ${timeoutMs} ms. Output:\n${out}`);
+      throw new Error(`example ${dir} did not answer ${url}/health within ${timeoutMs} ms. Output:\n${out}`);
     }
     await sleep(40);
   }

@@ -5,7 +5,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from mangum import Mangum
 
 from app.admin import admin_app
-from app.routes import orders, profiles
+from app.routes import orders, profiles, session
 from app.settings import settings
 
 logging.getLogger().setLevel(settings.log_level)
@@ -24,6 +24,7 @@ app.include_router(profiles.router)
 app.include_router(profiles.me_router)
 app.include_router(orders.router)
 app.include_router(orders.public)
+app.include_router(session.router)
 app.mount("/admin", admin_app)
 
 

@@ -30,6 +30,8 @@ export interface CorsPolicy {
 export interface AmbientCredentials {
   cookie: string[]; // `APIKeyCookie (app/auth.py:9)`
   bearer: string[];
+  /** Cookies the code sets, with their SameSite when written as a literal. */
+  cookieSet: { name?: string; sameSite?: string; where: string }[];
 }
 
 export interface PythonProject {
@@ -53,8 +55,9 @@ export function buildPythonProject(modules: ModuleModel[], starletteFor: (file: 
   const project = new Project(modules);
   const resolver = new Resolver(project);
   const policies: CorsPolicy[] = [];
-  const ambient: AmbientCredentials = { cookie: [], bearer: [] };
+  const ambient: AmbientCredentials = { cookie: [], bearer: [], cookieSet: [] };
   for (const m of modules) {
+    for (const c of m.authSignals.cookieSet ?? []) ambient.cookieSet.push({ ...(c.name ? { name: c.name } : {}), ...(c.sameSite ? { sameSite: c.sameSite } : {}), where: `${m.file}:${c.line}` });
     for (const c of m.authSignals.cookie) ambient.cookie.push(c.replace(/\(line (\d+)\)/, `(${m.file}:$1)`));
     for (const b of m.authSignals.bearer) ambient.bearer.push(b.replace(/\(line (\d+)\)/, `(${m.file}:$1)`));
     for (const site of m.corsSites) {

@@ -212,7 +212,7 @@ class ModuleExtractor {
       functions: [],
       wiring: [],
       sinks: [],
-      authSignals: { cookie: [], bearer: [] },
+      authSignals: { cookie: [], bearer: [], cookieSet: [] },
       suppressions: [],
       syntaxErrors: [],
       bytes: Buffer.byteLength(source),
@@ -507,6 +507,10 @@ class ModuleExtractor {
       const where = `${m[0].replace(/^[.(]/, '')} (line ${node.startPosition.row + 1})`;
       if (/ookie|Session/.test(m[0])) sig.cookie.push(where);
       else sig.bearer.push(where);
+      if (m[0] === 'set_cookie' && sig.cookieSet.length < 20) {
+        const set = cookieSetCall(node);
+        if (set) sig.cookieSet.push({ ...set, line: node.startPosition.row + 1 });
+      }
       if (sig.cookie.length + sig.bearer.length > 20) break;
     }
   }
@@ -524,6 +528,31 @@ class ModuleExtractor {
       this.model.suppressions.push(s);
     }
   }
+}
+
+/** `x.set_cookie("session", v, samesite="none")` → the literal name and SameSite, when the node is that call's method name. */
+function cookieSetCall(name: Node): { name?: string; sameSite?: string } | undefined {
+  const attr = name.parent;
+  const call = attr?.type === 'attribute' ? attr.parent : undefined;
+  if (!call || call.type !== 'call' || call.childForFieldName('function')?.id !== attr!.id) return undefined;
+  const args = call.childForFieldName('arguments');
+  if (!args) return undefined;
+  const literal = (n: Node | null | undefined): string | undefined => (n?.type === 'string' ? n.text.replace(/^[rbuRBU]*(['"]{1,3})([\s\S]*)\1$/, '$2') : undefined);
+  const out: { name?: string; sameSite?: string } = {};
+  let positional = 0;
+  for (const a of args.namedChildren) {
+    if (!a) continue;
+    if (a.type === 'keyword_argument') {
+      const key = a.childForFieldName('name')?.text;
+      const value = literal(a.childForFieldName('value'));
+      if (key === 'samesite' && value !== undefined) out.sameSite = value;
+      if (key === 'key' && value !== undefined) out.name = value;
+    } else if (positional++ === 0) {
+      const v = literal(a);
+      if (v !== undefined) out.name = v;
+    }
+  }
+  return out;
 }
 
 /** `file` is the path shown to users; `rootRelative` names the module (`app/settings.py` → `app.settings`). */

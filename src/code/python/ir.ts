@@ -245,7 +245,12 @@ export interface ModuleModel {
   /** Module-level `include_router`, `mount`, `add_api_route` calls. */
   wiring: { fn: Expr; args: Expr[]; kwargs: Record<string, Expr>; loc: Loc }[];
   /** Ambient-credential signals: cookies read or set, bearer headers read. */
-  authSignals: { cookie: string[]; bearer: string[] };
+  authSignals: {
+    cookie: string[];
+    bearer: string[];
+    /** `response.set_cookie(key, …, samesite=…)` calls: the cookie's name and SameSite when written as literals. */
+    cookieSet: { name?: string; sameSite?: string; line: number }[];
+  };
   suppressions: Suppression[];
   /** Lines with a parse error, if any. */
   syntaxErrors: number[];
