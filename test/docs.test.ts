@@ -7,7 +7,7 @@ import { RULES } from '../src/code/rules/registry.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-test('generated rule docs are up to date (npm run docs)', () => {
+test('generated rule and grading docs are up to date (npm run docs)', () => {
   for (const [name, text] of Object.entries(generateDocs())) {
     assert.equal(readFileSync(resolve(ROOT, 'docs/rules', name), 'utf8'), text, `docs/rules/${name} is stale; run npm run docs`);
   }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { RULES } from '../src/code/rules/registry.ts';
 import { codeBlocks, KNOWLEDGE_DIR, loadKnowledge } from '../src/knowledge/index.ts';
 import { scan } from '../src/engine/scan.ts';
+import { CHAINS } from '../src/correlate/index.ts';
 
 for (const rule of RULES) {
   const id = rule.meta.id;
@@ -35,6 +36,26 @@ for (const rule of RULES) {
       const hit = r.findings.some((f) => f.ruleId === id);
       const b = group[0];
       assert.equal(hit, b.kind === 'vulnerable', `knowledge/${id}.md:${b.line}: ${b.kind} block ${hit ? 'is' : 'is not'} flagged`);
+    }
+  });
+}
+
+// attack chains: every vulnerable block forms the chain, every fixed block does not
+for (const chain of CHAINS) {
+  test(`knowledge: chain ${chain.id}`, async () => {
+    const file = join(KNOWLEDGE_DIR, `${chain.id}.md`);
+    assert.ok(existsSync(file), `knowledge/${chain.id}.md is missing`);
+    const kb = loadKnowledge(chain.id)!;
+    assert.ok(kb.why.length > 40 && kb.fix.length > 20, 'Why and Fix sections are needed');
+    const blocks = codeBlocks(readFileSync(file, 'utf8'));
+    assert.ok(blocks.some((b) => b.kind === 'vulnerable') && blocks.some((b) => b.kind === 'fixed'), 'needs a vulnerable and a fixed block');
+    for (const b of blocks) {
+      const dir = mkdtempSync(join(tmpdir(), 'crossread-kb-'));
+      writeFileSync(join(dir, b.file), b.code);
+      const r = await scan({ paths: [dir], cwd: dir });
+      rmSync(dir, { recursive: true });
+      const formed = r.chains.some((c) => c.id === chain.id);
+      assert.equal(formed, b.kind === 'vulnerable', `knowledge/${chain.id}.md:${b.line}: ${b.kind} block ${formed ? 'forms' : 'does not form'} the chain`);
     }
   });
 }
