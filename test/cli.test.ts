@@ -129,3 +129,21 @@ test('json lists routes with their auth style and the DynamoDB operations they r
   const bola = json.findings.find((f: { ruleId: string; route?: { path: string } }) => f.ruleId === 'dynamodb-key-from-request' && f.route?.path === '/profiles/{user_id}');
   assert.ok(bola, 'the BOLA finding carries its route');
 });
+
+test('--url, --param and --verify are checked, and chains count for --fail-on', async () => {
+  const badParam = await run(['scan', 'examples/profiles-api', '--param', 'user_id']);
+  assert.equal(badParam.code, 2);
+  assert.match(badParam.err, /--param takes name=value/);
+  const badUrl = await run(['scan', '--url', 'ftp://example.com']);
+  assert.equal(badUrl.code, 2);
+  assert.match(badUrl.err, /--url takes an http:\/\/ or https:\/\/ URL/);
+  const noLive = await run(['scan', 'examples/profiles-api-fixed', '--verify', '--fail-on', 'info']);
+  assert.equal(noLive.code, 0);
+  assert.match(noLive.err, /--verify needs a running API/);
+  const chains = await run(['scan', 'examples/profiles-api', '--format', 'json', '--fail-on', 'critical']);
+  assert.equal(chains.code, 1);
+  assert.ok(JSON.parse(chains.out).chains.length > 0);
+  const explain = await run(['explain', 'cross-origin-bola']);
+  assert.equal(explain.code, 0);
+  assert.match(explain.out, /Attack chain: cross-origin-bola · steps: 1\. CORS lets a foreign origin read credentialed responses/);
+});

@@ -144,7 +144,8 @@ function rulesCommand(io: Io): number {
     return `${r.meta.id.padEnd(32)} ${sev.padEnd(8)} ${r.meta.cwe.map((c) => `CWE-${c}`).join(',').padEnd(16)} ${r.meta.summary}`;
   });
   const live = LIVE_CHECKS.map((c) => `${c.id.padEnd(32)} ${'(live)'.padEnd(8)} ${c.cwe.map((x) => `CWE-${x}`).join(',').padEnd(16)} ${c.summary}`);
-  io.stdout(`${'RULE'.padEnd(32)} ${'DEFAULT'.padEnd(8)} ${'CWE'.padEnd(16)} SUMMARY\n${rows.join('\n')}\n\nLive checks (crossread scan https://…; severity set per finding by credentials, cookies and body):\n${live.join('\n')}\n`);
+  const chains = CHAINS.map((c) => `${c.id.padEnd(32)} ${'(chain)'.padEnd(8)} ${c.cwe.map((x) => `CWE-${x}`).join(',').padEnd(16)} ${c.title}`);
+  io.stdout(`${'RULE'.padEnd(32)} ${'DEFAULT'.padEnd(8)} ${'CWE'.padEnd(16)} SUMMARY\n${rows.join('\n')}\n\nLive checks (crossread scan https://…; severity set per finding by credentials, cookies and body):\n${live.join('\n')}\n\nAttack chains (joined per route; each as severe as its weakest step):\n${chains.join('\n')}\n`);
   return 0;
 }
 

@@ -259,11 +259,19 @@ export async function startDynalite(opts: { seed?: boolean } = {}): Promise<Dyna
   const { port } = server.address() as net.AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   let closed: Promise<void> | undefined;
+  // requests in flight finish before the database closes (dynalite throws from a callback otherwise)
+  let inflight = 0;
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    inflight++;
+    res.once('close', () => inflight--);
+  });
   const close = () =>
-    (closed ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
+    (closed ??= (async () => {
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (let i = 0; inflight > 0 && i < 100; i++) await sleep(20);
       server.closeAllConnections();
-    }));
+      await done;
+    })());
   try {
     if (opts.seed !== false) await seedDynamo(endpoint);
   } catch (e) {
