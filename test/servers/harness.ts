@@ -313,6 +313,18 @@ export interface FastApiHandle {
 
 const OUTPUT_CAP = 64 * 1024;
 
+/** The child's recent stdout and stderr (the last OUTPUT_CAP characters). */
+function captureOutput(child: ChildProcess): () => string {
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    if (out.length > OUTPUT_CAP) out = out.slice(-OUTPUT_CAP);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return () => out;
+}
+
 function appEnv(mode: string, opts: FastApiOptions): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -346,13 +358,7 @@ async function spawnOnce(mode: FastApiMode, opts: FastApiOptions): Promise<FastA
     { cwd: FASTAPI_DIR, env: appEnv(mode, opts), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   track(child);
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-    if (out.length > OUTPUT_CAP) out = out.slice(-OUTPUT_CAP);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   let exited: string | undefined;
   let failure: Error | undefined;
   child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit code ${code}`));
@@ -367,8 +373,8 @@ async function spawnOnce(mode: FastApiMode, opts: FastApiOptions): Promise<FastA
     }
     if (exited) {
       await close();
-      if (/Errno 98|address already in use/i.test(out)) return 'port-taken';
-      throw new Error(`FastAPI app (CORS_MODE=${mode}${opts.fixed ? ', fixed' : ''}) exited before /health answered (${exited}). Output:\n${out}`);
+      if (/Errno 98|address already in use/i.test(output())) return 'port-taken';
+      throw new Error(`FastAPI app (CORS_MODE=${mode}${opts.fixed ? ', fixed' : ''}) exited before /health answered (${exited}). Output:\n${output()}`);
     }
     try {
       const r = await httpGet(`${url}/health`, 1000);
@@ -379,7 +385,7 @@ async function spawnOnce(mode: FastApiMode, opts: FastApiOptions): Promise<FastA
     }
     if (Date.now() > deadline) {
       await close();
-      throw new Error(`FastAPI app (CORS_MODE=${mode}${opts.fixed ? ', fixed' : ''}) did not answer ${url}/health within ${opts.timeoutMs ?? 20_000} ms. Output:\n${out}`);
+      throw new Error(`FastAPI app (CORS_MODE=${mode}${opts.fixed ? ', fixed' : ''}) did not answer ${url}/health within ${opts.timeoutMs ?? 20_000} ms. Output:\n${output()}`);
     }
     await sleep(40);
   }
@@ -391,7 +397,7 @@ async function spawnOnce(mode: FastApiMode, opts: FastApiOptions): Promise<FastA
     cookieAuth: COOKIE_AUTH_MODES.has(mode),
     pid: child.pid!,
     startupMs: Math.round(performance.now() - t0),
-    output: () => out,
+    output,
     close,
   };
 }
@@ -489,19 +495,13 @@ export async function startExample(name: 'profiles-api' | 'profiles-api-fixed' |
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);
-  let out = '';
-  const keep = (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-    if (out.length > OUTPUT_CAP) out = out.slice(-OUTPUT_CAP);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  const output = captureOutput(child);
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = signal ? `signal ${signal}` : `exit code ${code}`));
   const close = () => stopChild(child);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`example ${dir} exited before /health answered (${exited}). Output:\n${out}`);
+    if (exited) throw new Error(`example ${dir} exited before /health answered (${exited}). Output:\n${output()}`);
     try {
       const r = await httpGet(`${url}/health`, 1000);
       if (r.status === 200) break;
@@ -510,9 +510,9 @@ export async function startExample(name: 'profiles-api' | 'profiles-api-fixed' |
     }
     if (Date.now() > deadline) {
       await close();
-      throw new Error(`example ${dir} did not answer ${url}/health within ${timeoutMs} ms. Output:\n${out}`);
+      throw new Error(`example ${dir} did not answer ${url}/health within ${timeoutMs} ms. Output:\n${output()}`);
     }
     await sleep(40);
   }
-  return { url, dir, output: () => out, close };
+  return { url, dir, output, close };
 }
