@@ -147,3 +147,43 @@ test('--url, --param and --verify are checked, and chains count for --fail-on', 
   assert.equal(explain.code, 0);
   assert.match(explain.out, /Attack chain: cross-origin-bola · steps: 1\. CORS lets a foreign origin read credentialed responses/);
 });
+
+test('--baseline: a fixed finding shows as fixed, a new one as new, and --fail-on counts only new ones', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crossread-baseline-'));
+  try {
+    const { cpSync } = await import('node:fs');
+    cpSync(join(ROOT, 'examples', 'profiles-api'), join(dir, 'svc'), { recursive: true });
+    const first = await run(['scan', 'svc', '--format', 'json', '--output', 'before.json', '--fail-on', 'none'], dir);
+    assert.equal(first.code, 0, first.err);
+    // nothing changed: every finding unchanged, the run passes even at --fail-on info
+    const same = await run(['scan', 'svc', '--baseline', 'before.json', '--fail-on', 'info'], dir);
+    assert.equal(same.code, 0, same.out.slice(-400));
+    assert.match(same.out, / 0 new, \d+ unchanged, 0 fixed/);
+    // fix the debug switch, add a vulnerable route
+    const dev = join(dir, 'svc', 'app', 'local_dev.py');
+    writeFileSync(dev, readFileSync(dev, 'utf8').replace('app.debug = True', 'app.debug = False'));
+    writeFileSync(join(dir, 'svc', 'app', 'errors.py'), 'import boto3\nfrom botocore.exceptions import ClientError\nfrom fastapi import FastAPI, HTTPException\n\nextra = FastAPI()\ntable = boto3.resource("dynamodb").Table("items")\n\n\n@extra.get("/items")\ndef items():\n    try:\n        return table.query(KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": "x"})["Items"]\n    except ClientError as e:\n        raise HTTPException(status_code=500, detail=str(e))\n');
+    const after = await run(['scan', 'svc', '--baseline', 'before.json', '--format', 'json', '--fail-on', 'high'], dir);
+    const r = JSON.parse(after.out);
+    assert.ok(r.baseline.fixed.some((f: { ruleId: string }) => f.ruleId === 'debug-mode-enabled'), 'the debug finding is fixed');
+    const fresh = r.findings.filter((f: { baseline: string }) => f.baseline === 'new');
+    assert.deepEqual(fresh.map((f: { ruleId: string; location: { file: string } }) => `${f.ruleId} ${f.location.file}`), ['dynamodb-scan-exposed svc/app/errors.py', 'error-detail-to-client svc/app/errors.py']);
+    assert.equal(after.code, 1, 'a new high finding fails the run');
+    const text = await run(['scan', 'svc', '--baseline', 'before.json', '--fail-on', 'critical'], dir);
+    assert.equal(text.code, 0, 'no new critical: the existing criticals do not fail it');
+    assert.match(text.out, /error-detail-to-client {2}svc\/app\/errors\.py:\d+:\d+ {2}\[new\]/);
+    assert.match(text.out, /Fixed since before\.json \(1\)\n {2}MEDIUM +debug-mode-enabled {2}svc\/app\/local_dev\.py:25/);
+    const sarif = JSON.parse((await run(['scan', 'svc', '--baseline', 'before.json', '--format', 'sarif', '--fail-on', 'none'], dir)).out);
+    assert.ok(sarif.runs[0].results.some((x: { baselineState?: string }) => x.baselineState === 'new'));
+    // a baseline that is not a report: a clear error naming the file
+    writeFileSync(join(dir, 'bad.json'), '{"hello": 1}');
+    const bad = await run(['scan', 'svc', '--baseline', 'bad.json'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--baseline bad\.json: not a crossread JSON report/);
+    const missing = await run(['scan', 'svc', '--baseline', 'nope.json'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--baseline nope\.json: cannot read \(ENOENT\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

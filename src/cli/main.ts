@@ -10,6 +10,7 @@ import { RULES, findRule } from '../code/rules/registry.ts';
 import { LIVE_CHECKS } from '../live/judge.ts';
 import { loadKnowledge } from '../knowledge/index.ts';
 import { CHAINS, STEP_TITLES } from '../correlate/index.ts';
+import { applyBaseline, readBaseline, type BaselineEntry } from '../engine/baseline.ts';
 import { FORMATS, render, type Format, type RenderContext } from '../report/index.ts';
 
 export interface Io {
@@ -35,6 +36,8 @@ Scan options:
   --output FILE              write the report to FILE instead of stdout
   --fail-on SEVERITY         exit 1 if a finding is at or above it: critical|high|medium|low|info|none (default: high)
   --exclude GLOB             skip paths matching a .gitignore-style pattern (repeatable)
+  --baseline FILE            a previous --format json report: findings are marked new or unchanged, what
+                             it had and this scan does not is listed as fixed, and --fail-on counts new ones only
   --workers N                parser threads (default: by input size)
 
 Live scan options (URLs; only GET, HEAD and OPTIONS are sent, no redirect is followed):
@@ -191,6 +194,7 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
         'fail-on': { type: 'string', default: 'high' },
         exclude: { type: 'string', multiple: true, default: [] },
         workers: { type: 'string' },
+        baseline: { type: 'string' },
         url: { type: 'string', multiple: true, default: [] },
         param: { type: 'string', multiple: true, default: [] },
         verify: { type: 'boolean', default: false },
@@ -246,12 +250,29 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
   const hasLive = positionals.some((p) => /^https?:\/\//i.test(p)) || !!values.openapi || !!values.targets;
   if (values.verify && !hasLive) io.stderr('crossread: --verify needs a running API to probe (--url URL); the source is scanned without browser proof\n');
   const verify = values.verify ? { pocDir: resolve(io.cwd, (values['poc-dir'] as string | undefined) ?? 'crossread-poc') } : undefined;
-  const result = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd, live, ...(verify ? { verify } : {}) });
+  let baseline: BaselineEntry[] | undefined;
+  if (values.baseline) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, values.baseline as string), 'utf8');
+    } catch (e) {
+      io.stderr(`crossread: --baseline ${values.baseline}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      return 2;
+    }
+    const b = readBaseline(text, values.baseline as string);
+    if (typeof b === 'string') {
+      io.stderr(`crossread: --baseline ${b}\n`);
+      return 2;
+    }
+    baseline = b;
+  }
+  const scanned = await scan({ paths: positionals, exclude: values.exclude, workers, cwd: io.cwd, live, ...(verify ? { verify } : {}) });
+  const result = baseline ? applyBaseline(scanned, baseline, values.baseline as string) : scanned;
   const color = format === 'text' && !values.output && io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
   const report = render(format, result, { color, knowledge: knowledge() });
   if (values.output) {
     try {
-      writeFileSync(values.output, report);
+      writeFileSync(resolve(io.cwd, values.output), report);
     } catch (e) {
       io.stderr(`crossread: cannot write ${values.output}: ${(e as Error).message}\n`);
       return 2;
@@ -266,5 +287,6 @@ async function scanCommand(args: string[], io: Io): Promise<number> {
   const inputErrors = result.diagnostics.filter((d) => d.level === 'error' && d.message === 'no such file or directory').length;
   if (positionals.length && inputErrors === positionals.length) return 2;
   if (failOn === 'none') return 0;
-  return [...result.findings, ...result.chains].some((f) => atLeast(f.severity, failOn as Severity)) ? 1 : 0;
+  // with a baseline, only what is new fails the run: adopting crossread on an existing codebase starts green
+  return [...result.findings, ...result.chains].some((f) => atLeast(f.severity, failOn as Severity) && f.baseline !== 'unchanged') ? 1 : 0;
 }

@@ -96,6 +96,8 @@ export interface Chain {
   /** `--verify`: the attacker page run against the route in a real browser. */
   proof?: BrowserProof;
   fingerprint: string;
+  /** `--baseline`: whether the previous report had it. */
+  baseline?: 'new' | 'unchanged';
 }
 
 /** What the steps read besides the route: every finding, and what the live scan saw of the target. */

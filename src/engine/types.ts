@@ -59,6 +59,8 @@ export interface ScanResult {
   routeIndex: import('../correlate/index.ts').RouteExposure[];
   /** Attack chains per route, worst first. */
   chains: import('../correlate/index.ts').Chain[];
+  /** `--baseline`: how this scan compares with a previous report. */
+  baseline?: import('./baseline.ts').BaselineDiff;
   /** The 0–100 score and A–F grade (docs/grading.md). */
   grade: import('../score/grade.ts').Grade;
   /** Infrastructure-as-code files read, with their format. */

@@ -104,6 +104,8 @@ export interface Finding {
   confirmedBy?: string[];
   /** `--verify`: the attacker page run in a real browser. */
   proof?: BrowserProof;
+  /** `--baseline`: whether the previous report had it. */
+  baseline?: 'new' | 'unchanged';
 }
 
 export interface FindingInput {

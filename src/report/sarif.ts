@@ -58,6 +58,7 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
         ? [{ message: { text: c.story }, threadFlows: [{ locations: stepLocations.map((location, i) => ({ location, executionOrder: i + 1 })) }] }]
         : [],
       partialFingerprints: { 'crossread/v1': c.fingerprint },
+      ...(c.baseline ? { baselineState: c.baseline } : {}),
       properties: { severity: c.severity, 'security-severity': securityScore(c.severity), cwe: c.cwe.map((x) => `CWE-${x}`), route: c.route, attackChain: true, ...(c.proof ? { verified: c.proof.readable && (c.proof.status ?? 0) < 400 } : {}) },
     };
   };
@@ -83,6 +84,7 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
         ]
       : [],
     partialFingerprints: { 'crossread/v1': f.fingerprint },
+    ...(f.baseline ? { baselineState: f.baseline } : {}),
     properties: {
       severity: f.severity,
       confidence: f.confidence,

@@ -33,6 +33,11 @@ export function renderText(result: ScanResult, ctx: RenderContext): string {
   const gateway = routesBehindGateway(result, paint);
   if (gateway.length) out.push(...gateway, '');
   if (result.live) out.push(...liveSummary(result.live, paint), '');
+  if (result.baseline?.fixed.length) {
+    out.push(paint('bold', `Fixed since ${result.baseline.file} (${result.baseline.fixed.length})`));
+    for (const b of result.baseline.fixed) out.push(`  ${paint(b.severity, b.severity.toUpperCase().padEnd(8))} ${b.ruleId}  ${b.location.file ? `${b.location.file}:${b.location.start?.line ?? ''}` : (b.location.url ?? '')}`.trimEnd());
+    out.push('');
+  }
   for (const d of result.diagnostics) out.push(`${paint(d.level === 'error' ? 'high' : 'medium', d.level)}: ${d.where ? `${d.where}: ` : ''}${d.message}`);
   if (result.diagnostics.length) out.push('');
   out.push(summary(result, paint));
@@ -43,7 +48,7 @@ function finding(f: Finding, ctx: RenderContext, paint: (s: keyof typeof COLORS,
   const where = f.location.file
     ? `${f.location.file}${f.location.start ? `:${f.location.start.line}:${f.location.start.column}` : ''}`
     : `${f.location.method ?? ''} ${f.location.url ?? ''}`.trim();
-  const lines = [`${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${where}`, `  ${f.message}`];
+  const lines = [`${paint(f.severity, f.severity.toUpperCase().padEnd(8))} ${paint('bold', f.ruleId)}  ${where}${f.baseline === 'new' ? paint('bold', '  [new]') : ''}`, `  ${f.message}`];
   for (const e of f.evidence) {
     if (e.kind === 'code') {
       const n = String(e.line);
@@ -113,7 +118,7 @@ function proofLine(p: NonNullable<Finding['proof']>): string {
 }
 
 function chain(c: Chain, byFp: Map<string, Finding>, paint: (s: keyof typeof COLORS, t: string) => string): string {
-  const lines = [`${paint(c.severity, c.severity.toUpperCase().padEnd(8))} ${paint('bold', c.id)}  ${c.route.method} ${c.route.path || c.route.handler}${c.url ? paint('dim', ` (${c.url})`) : ''}`, `  ${c.title}: ${c.story}.`];
+  const lines = [`${paint(c.severity, c.severity.toUpperCase().padEnd(8))} ${paint('bold', c.id)}  ${c.route.method} ${c.route.path || c.route.handler}${c.url ? paint('dim', ` (${c.url})`) : ''}${c.baseline === 'new' ? paint('bold', '  [new]') : ''}`, `  ${c.title}: ${c.story}.`];
   c.steps.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${paint(s.severity, `[${s.severity}]`)} ${s.title}: ${s.why}`);
     for (const fp of s.findings.slice(0, 2)) {
@@ -139,5 +144,6 @@ function summary(result: ScanResult, paint: (s: keyof typeof COLORS, t: string) 
   const head = total === 0 ? 'No findings' : `${total} finding${total === 1 ? '' : 's'}`;
   const iac = result.iac?.length ? `, ${result.iac.length} IaC file${result.iac.length === 1 ? '' : 's'}` : '';
   const chains = result.chains.length ? ` · ${result.chains.length} attack chain${result.chains.length === 1 ? '' : 's'}${result.chains.some((c) => c.proof?.readable) ? ` (${result.chains.filter((c) => c.proof?.readable).length} proved in a browser)` : ''}` : '';
-  return `${paint('bold', 'Grade:')} ${result.grade.summary}\n${head}: ${parts.join(', ')}${sup}${chains} · ${result.stats.pythonFiles} Python files${iac} in ${secs} s`;
+  const base = result.baseline ? ` · against ${result.baseline.file}: ${result.baseline.new} new, ${result.baseline.unchanged} unchanged, ${result.baseline.fixed.length} fixed` : '';
+  return `${paint('bold', 'Grade:')} ${result.grade.summary}\n${head}: ${parts.join(', ')}${sup}${chains}${base} · ${result.stats.pythonFiles} Python files${iac} in ${secs} s`;
 }
