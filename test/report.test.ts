@@ -44,3 +44,23 @@ test('colour only when asked, and the fixed twin is clean', async () => {
   const fixed = await scan({ paths: ['examples/profiles-api-fixed'], cwd: ROOT });
   assert.deepEqual(fixed.findings.map((f) => f.ruleId), []);
 });
+
+test('markdown summary: grade, chains and findings for a pull request; only new ones against a baseline', async () => {
+  const { applyBaseline } = await import('../src/engine/baseline.ts');
+  const r = await canonical();
+  const md = render('markdown', r, ctx);
+  assert.match(md, /^## crossread: grade F \(\d+\/100\)\n/);
+  assert.match(md, /### Attack chains\n\n\| \| chain \| route \| proved in a browser \| severity set by \|/);
+  assert.match(md, /\| 🔴 high \| `unauthenticated-data-exposure` \| `GET \/export\/\{user_id\}` \|/);
+  assert.match(md, /### Findings\n/);
+  assert.ok(md.length < 65_536, `${md.length} characters is more than a GitHub comment holds`);
+  // every finding but one in the baseline: exactly that one is listed, and the fixed one too
+  const keep = r.findings.find((f) => f.ruleId === 'debug-mode-enabled')!;
+  const baseline = r.findings.filter((f) => f !== keep).map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, severity: f.severity, message: f.message, location: f.location }));
+  baseline.push({ fingerprint: 'gone', ruleId: 'cors-null-origin', severity: 'high', message: 'm', location: { file: 'app/old.py' } });
+  const diff = render('markdown', applyBaseline(r, [...baseline, ...r.chains.map((c) => ({ fingerprint: c.fingerprint, ruleId: c.id, severity: c.severity, message: '', location: {} }))], 'before.json'), ctx);
+  assert.match(diff, /\*\*1 new\*\*/);
+  assert.match(diff, /### New findings\n\n.*\n.*\n\| 🟠 medium \| `debug-mode-enabled` \| `examples\/profiles-api\/app\/local_dev\.py:25` \|/);
+  assert.ok(!diff.includes('### New attack chains'), 'no new chain');
+  assert.match(diff, /### Fixed since the baseline \(1\)\n\n- ~~`cors-null-origin`~~ `app\/old\.py`/);
+});

@@ -1,10 +1,11 @@
 import type { ScanResult } from '../engine/types.ts';
 import type { RenderContext } from './context.ts';
 import { renderJson } from './json.ts';
+import { renderMarkdown } from './markdown.ts';
 import { renderSarif } from './sarif.ts';
 import { renderText } from './text.ts';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function render(format: Format, result: ScanResult, ctx: RenderContext): string {
@@ -15,6 +16,8 @@ export function render(format: Format, result: ScanResult, ctx: RenderContext): 
       return renderJson(result);
     case 'sarif':
       return renderSarif(result, ctx);
+    case 'markdown':
+      return renderMarkdown(result, ctx);
   }
 }
 export type { RenderContext, KnowledgeEntry } from './context.ts';
