@@ -25,6 +25,7 @@ demo: build
 	-node dist/bin/crossread.js scan examples/profiles-api --fail-on none
 	node dist/bin/crossread.js scan examples/profiles-api --format sarif --output reports/profiles-api.sarif --fail-on none
 	node dist/bin/crossread.js scan examples/profiles-api --format json --output reports/profiles-api.json --fail-on none
+	node dist/bin/crossread.js scan examples/profiles-api --format html --output reports/profiles-api.html --fail-on none
 	@echo "== examples/profiles-api-fixed (fixed twin) =="
 	node dist/bin/crossread.js scan examples/profiles-api-fixed --fail-on low
 	node dist/bin/crossread.js scan examples/profiles-api-fixed --format sarif --output reports/profiles-api-fixed.sarif --fail-on none

@@ -38,6 +38,7 @@ try {
     process.stdout.write(render('text', result, { color: false, knowledge }));
     writeFileSync(`reports/${name}-live.json`, render('json', result, { color: false, knowledge }));
     writeFileSync(`reports/${name}-live.sarif`, render('sarif', result, { color: false, knowledge }));
+    writeFileSync(`reports/${name}-live.html`, render('html', result, { color: false, knowledge }));
     const bola = result.chains.find((c) => c.id === 'cross-origin-bola' && c.route.path === '/profiles/{user_id}');
     if (name === 'profiles-api' && !(bola?.proof?.readable && bola.proof.status === 200)) problems.push('the vulnerable example shows no browser-proved cross-origin-bola chain on GET /profiles/{user_id}');
     if (name === 'profiles-api-fixed' && (result.chains.length || !['A', 'B'].includes(result.grade.grade))) problems.push(`the fixed twin has ${result.chains.length} chains and grade ${result.grade.grade}`);

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { scan } from '../src/engine/scan.ts';
 import { render, type RenderContext } from '../src/report/index.ts';
 import { RULES } from '../src/code/rules/registry.ts';
@@ -63,4 +66,43 @@ test('markdown summary: grade, chains and findings for a pull request; only new 
   assert.match(diff, /### New findings\n\n.*\n.*\n\| 🟠 medium \| `debug-mode-enabled` \| `examples\/profiles-api\/app\/local_dev\.py:25` \|/);
   assert.ok(!diff.includes('### New attack chains'), 'no new chain');
   assert.match(diff, /### Fixed since the baseline \(1\)\n\n- ~~`cors-null-origin`~~ `app\/old\.py`/);
+});
+
+test('HTML report: self-contained, renders in Chromium without console errors, filters work, scan text is escaped', { skip: existsSync('/usr/lib/chromium/chromium') ? false : 'no Chromium (apt-get install -y chromium)' }, async () => {
+  const { chromium } = await import('playwright-core');
+  const r = await canonical();
+  // a finding message carrying markup must come out as text
+  const hostile = { ...r, findings: [{ ...r.findings[0], message: `${r.findings[0].message} <img src=x onerror="window.__pwned=1">` }, ...r.findings.slice(1)] };
+  const html = render('html', hostile, ctx);
+  assert.ok(!/<(link|img|script)[^>]+(src|href)=["']?https?:/i.test(html), 'nothing is fetched from the network');
+  const dir = mkdtempSync(join(tmpdir(), 'crossread-html-'));
+  const file = join(dir, 'report.html');
+  writeFileSync(file, html);
+  const browser = await chromium.launch({ executablePath: '/usr/lib/chromium/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    assert.deepEqual(errors, []);
+    assert.equal(await page.locator('#grade .letter').textContent(), 'F');
+    assert.equal(await page.locator('section.chain').count(), r.chains.length);
+    assert.equal(await page.locator('article.finding').count(), r.findings.length);
+    assert.ok((await page.locator('#routes + table tbody tr').count()) > 5, 'the route × exposure matrix');
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'markup in scan text does not run');
+    // filters: untick critical and high, then choose one rule
+    await page.locator('.filters input[value=critical]').uncheck();
+    await page.locator('.filters input[value=high]').uncheck();
+    const visible = r.findings.filter((f) => f.severity !== 'critical' && f.severity !== 'high').length;
+    assert.equal(await page.locator('article.finding:not(.hidden)').count(), visible);
+    assert.equal(await page.locator('#shown').textContent(), String(visible));
+    await page.locator('#rule-filter').selectOption('debug-mode-enabled');
+    assert.equal(await page.locator('article.finding:not(.hidden)').count(), 1);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.filters').isVisible(), false, 'print hides the filters');
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

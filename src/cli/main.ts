@@ -32,8 +32,9 @@ Usage:
   crossread --version
 
 Scan options:
-  --format text|json|sarif|markdown
-                             output format (default: text); markdown is a summary for a pull request or CI job
+  --format text|json|sarif|markdown|html
+                             output format (default: text); markdown is a summary for a pull request or CI job,
+                             html one self-contained file to read in a browser or print
   --output FILE              write the report to FILE instead of stdout
   --fail-on SEVERITY         exit 1 if a finding is at or above it: critical|high|medium|low|info|none (default: high)
   --exclude GLOB             skip paths matching a .gitignore-style pattern (repeatable)
