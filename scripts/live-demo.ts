@@ -9,10 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { scan } from '../src/engine/scan.ts';
 import { render } from '../src/report/index.ts';
-import { loadKnowledge } from '../src/knowledge/index.ts';
-import { LIVE_CHECKS } from '../src/live/judge.ts';
-import { RULES } from '../src/code/rules/registry.ts';
-import { CHAINS } from '../src/correlate/index.ts';
+import { knowledge as allKnowledge } from '../src/cli/main.ts';
 import { pythonStackSkipReason, startDynalite, startExample } from '../test/servers/harness.ts';
 
 const skip = pythonStackSkipReason();
@@ -20,7 +17,7 @@ if (skip) {
   console.log(`live demo skipped: ${skip}`);
   process.exit(0);
 }
-const knowledge = Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id), ...CHAINS.map((c) => c.id)].map((id) => [id, loadKnowledge(id)]));
+const knowledge = allKnowledge();
 mkdirSync('reports', { recursive: true });
 const dynamo = await startDynalite({ seed: false });
 const names = ['profiles-api', 'profiles-api-fixed'] as const;

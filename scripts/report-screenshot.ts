@@ -8,15 +8,14 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { scan } from '../src/engine/scan.ts';
 import { render } from '../src/report/index.ts';
-import { loadKnowledge } from '../src/knowledge/index.ts';
-import { RULES } from '../src/code/rules/registry.ts';
+import { knowledge } from '../src/cli/main.ts';
 import { CHROMIUM_PATHS } from '../src/verify/browser.ts';
 import { existsSync } from 'node:fs';
 
 const out = resolve(process.argv[2] ?? 'reports');
 mkdirSync(out, { recursive: true });
 const result = await scan({ paths: ['examples/profiles-api'] });
-const html = render('html', result, { color: false, knowledge: Object.fromEntries(RULES.map((r) => [r.meta.id, loadKnowledge(r.meta.id)])) });
+const html = render('html', result, { color: false, knowledge: knowledge() });
 const file = resolve(out, 'report.html');
 writeFileSync(file, html);
 const executablePath = CHROMIUM_PATHS.find((p) => existsSync(p));

@@ -63,7 +63,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings or chains at or above it
 Suppress one finding in code with a reason:  # crossread: ignore[rule-id] why it is safe
 `;
 
-function knowledge(): RenderContext['knowledge'] {
+/** The knowledge pages of every rule, live check and chain, for reporters. */
+export function knowledge(): RenderContext['knowledge'] {
   return Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id), ...CHAINS.map((c) => c.id)].map((id) => [id, loadKnowledge(id)]));
 }
 

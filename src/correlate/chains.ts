@@ -151,14 +151,13 @@ function corsStep(r: RouteExposure, ctx: ChainContext, credentialed: boolean): S
   const confirmed = fs.find((f) => f.source !== 'live' && f.confirmedBy?.some((fp) => live.some((l) => l.fingerprint === fp)));
   if (live.length && confirmed) {
     const l = live.find((x) => confirmed.confirmedBy!.includes(x.fingerprint))!;
-    const by = l.live!.by ?? 'anyone';
-    const severity: Severity = !credentialed ? readSeverity(r, ctx, l.live!.credentials) : !l.live!.credentials ? 'low' : by === 'anyone' ? 'critical' : by === 'local' ? 'low' : 'medium';
+    const severity = liveCorsSeverity(r, ctx, l, credentialed);
     return { holds: true, severity, why: `${confirmed.ruleId} (${where(confirmed)}), confirmed on the live target: it honours Origin ${l.live!.origin}${l.live!.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}${l.live!.withCookie ? ' when the request carries a cookie' : ''}${credentialed ? '' : readWhy(r, ctx, l.live!.credentials)}`, findings: [confirmed, l] };
   }
   if (live.length) {
     const best = live.find((f) => ANYONE.has(f.live!.by ?? '')) ?? live[0];
     const by = best.live!.by ?? 'anyone';
-    const severity: Severity = !credentialed ? readSeverity(r, ctx, best.live!.credentials) : !best.live!.credentials ? 'low' : by === 'anyone' ? 'critical' : by === 'local' ? 'low' : 'medium';
+    const severity = liveCorsSeverity(r, ctx, best, credentialed);
     const who = by === 'anyone' ? 'any site' : by === 'same-site' ? 'a sibling subdomain' : by === 'safari' ? 'a site visited in Safari' : by === 'network' ? 'a network attacker' : 'a local program';
     return { holds: true, severity, why: `the live target honours Origin ${best.live!.origin}${best.live!.credentials ? ' with Access-Control-Allow-Credentials: true' : ' (without credentials)'}${best.live!.withCookie ? ' when the request carries a cookie' : ''}: ${who} reads the responses${credentialed ? '' : readWhy(r, ctx, best.live!.credentials)}`, findings: [best] };
   }
@@ -171,6 +170,15 @@ function corsStep(r: RouteExposure, ctx: ChainContext, credentialed: boolean): S
     return { holds: true, severity, why: `${f.ruleId} (${where(f)}): ${firstClause(f.message)}${credentialed ? '' : readWhy(r, ctx, withCredentials)}`, findings: [f] };
   }
   return NO;
+}
+
+/** The CORS step's strength from what the live scan saw: who can send the honoured origin, and whether credentials go along. */
+function liveCorsSeverity(r: RouteExposure, ctx: ChainContext, f: Finding, credentialed: boolean): Severity {
+  const l = f.live!;
+  if (!credentialed) return readSeverity(r, ctx, l.credentials);
+  if (!l.credentials) return 'low';
+  const by = l.by ?? 'anyone';
+  return by === 'anyone' ? 'critical' : by === 'local' ? 'low' : 'medium';
 }
 
 /**

@@ -160,8 +160,8 @@ async function proveFindings(v: Verifier, findings: Finding[]): Promise<Finding[
       continue;
     }
     n++;
-    const origin = l.origin === '*' ? 'https://crossread-attacker.invalid' : l.origin;
-    const proof = await v.verify({ origin, url: cleanUrl(f.location.url ?? l.endpoints[0].url), credentials: l.credentials && l.origin !== '*', label: f.ruleId });
+    const origin = attackerOrigin(l.origin);
+    const proof = await v.verify({ origin, url: f.location.url ?? l.endpoints[0].url, credentials: l.credentials && l.origin !== '*', label: f.ruleId });
     out.push({ ...f, proof, evidence: [...f.evidence, { kind: 'browser', origin, read: proof.readable ? `read ${proof.bytes} characters (HTTP ${proof.status}): ${proof.excerpt}` : `not readable: ${proof.error ?? 'no body'}` }] });
   }
   return out;
@@ -181,16 +181,17 @@ async function proveChains(v: Verifier, chains: ScanResult['chains'], findings: 
       continue;
     }
     n++;
-    const attacker = origin === '*' ? 'https://crossread-attacker.invalid' : origin;
+    const attacker = attackerOrigin(origin);
     const credentials = origin !== '*' && steps.some((f) => f?.live?.credentials || (f?.source !== 'live' && f?.proof));
-    const proof = await v.verify({ origin: attacker, url: cleanUrl(c.url), credentials, label: c.id });
+    const proof = await v.verify({ origin: attacker, url: c.url, credentials, label: c.id });
     const key = c.id === 'cross-origin-bola' && params ? Object.entries(params).filter(([k]) => c.route.path.includes(`{${k}}`)) : [];
     out.push({ ...c, proof: key.length ? { ...proof, note: `the key in the path is ${key.map(([k, val]) => `${k}=${val}`).join(', ')} (--param) and the session is the one given with --cookie: the page read that key's item with that session` } : proof });
   }
   return out;
 }
 
-const cleanUrl = (u: string): string => u.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '');
+/** The origin the attacker page is served at: the origin the finding honoured, or any foreign one for `*`. */
+const attackerOrigin = (honoured: string): string => (honoured === '*' ? 'https://crossread-attacker.invalid' : honoured);
 
 function runRules(rules: readonly Rule[], project: PythonProject, config: ConfigFiles, iac: { model: IacModel; links: IacLinks } | undefined, diagnostics: Diagnostic[]): Finding[] {
   const out: Finding[] = [];

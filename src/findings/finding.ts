@@ -74,6 +74,11 @@ export interface BrowserProof {
   note?: string;
 }
 
+/** The page read a non-error response: what a proof must show to count as proving the read of data. */
+export function provedRead(p: BrowserProof | undefined): boolean {
+  return !!p?.readable && (p.status ?? 0) < 400;
+}
+
 export interface Remediation {
   /** One imperative sentence. */
   summary: string;

@@ -31,6 +31,11 @@ export function atLeast(s: Severity, threshold: Severity): boolean {
   return severityRank(s) <= severityRank(threshold);
 }
 
+/** How many of the items have each severity, worst first. */
+export function severityCounts(items: readonly { severity: Severity }[]): [Severity, number][] {
+  return SEVERITIES.map((s) => [s, items.filter((i) => i.severity === s).length]);
+}
+
 export function isSeverity(x: string): x is Severity {
   return (SEVERITIES as readonly string[]).includes(x);
 }

@@ -4,13 +4,12 @@
  * severity and filterable by severity and rule, code excerpts, HTTP evidence, browser proof and the fix.
  * Every value from the scan is escaped: response bodies and code are attacker-influenced text.
  */
-import { SEVERITIES, type Evidence, type Finding, type Severity } from '../findings/index.ts';
+import { SEVERITIES, provedRead, severityCounts, type Evidence, type Finding, type Severity } from '../findings/index.ts';
 import type { ScanResult } from '../engine/types.ts';
 import type { Chain } from '../correlate/index.ts';
 import type { RenderContext } from './context.ts';
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const cleanUrl = (u: string): string => u.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '');
 
 const CSS = `
 :root{--critical:#7b1fa2;--high:#c62828;--medium:#ef6c00;--low:#1565c0;--info:#607d8b;--fg:#1d2330;--muted:#5f6b7a;--line:#dde3ea;--bg:#f6f8fa}
@@ -61,7 +60,7 @@ function evidence(e: Evidence): string {
 }
 
 function proof(p: NonNullable<Finding['proof']>): string {
-  const ok = p.readable && (p.status ?? 0) < 400;
+  const ok = provedRead(p);
   return `<div class="proof${ok ? '' : ' no'}"><b>Browser proof:</b> ${p.readable ? `a page at <code>${esc(p.origin)}</code> read ${p.bytes} characters of <code>${esc(p.url)}</code> (HTTP ${p.status}${ok ? '' : ', an error response'})` : `a page at <code>${esc(p.origin)}</code> could not read <code>${esc(p.url)}</code>: ${esc(p.error ?? 'no body')}`} in ${esc(p.browser)}${p.cookies.length ? `; victim cookies: ${esc(p.cookies.join(', '))}` : ''}${p.note ? `<br>${esc(p.note)}` : ''}${p.readable && p.excerpt ? `<pre>${esc(p.excerpt)}</pre>` : ''}${p.poc ? `<div class="tag">attacker page: ${esc(p.poc)}</div>` : ''}</div>`;
 }
 
@@ -77,14 +76,14 @@ function chainCard(c: Chain, byFp: Map<string, Finding>): string {
       return `<li>${sev(s.severity)} <b>${esc(s.title)}</b> — ${esc(s.why)}${ev}</li>`;
     })
     .join('');
-  return `<section class="card chain ${c.severity}" data-chain="${esc(c.id)}"><h3>${sev(c.severity)} ${esc(c.title)} <span class="muted">· ${esc(c.id)} · <code>${esc(`${c.route.method} ${c.route.path || c.route.handler}`)}</code>${c.url ? ` · <code>${esc(cleanUrl(c.url))}</code>` : ''}</span></h3>
+  return `<section class="card chain ${c.severity}" data-chain="${esc(c.id)}"><h3>${sev(c.severity)} ${esc(c.title)} <span class="muted">· ${esc(c.id)} · <code>${esc(`${c.route.method} ${c.route.path || c.route.handler}`)}</code>${c.url ? ` · <code>${esc(c.url)}</code>` : ''}</span></h3>
 <p>${esc(c.story)}.</p><ol class="steps">${steps}</ol>
 ${c.limitedBy ? `<p><b>Severity ${esc(c.severity)}</b>, set by the step “${esc(c.limitedBy.step)}”: ${esc(c.limitedBy.why)}</p>` : '<p><b>Every step holds at full strength.</b></p>'}
 ${c.proof ? proof(c.proof) : ''}<div class="tag">${esc([...c.cwe.map((x) => `CWE-${x}`), ...c.owasp].join(' · '))} · <code>crossread explain ${esc(c.id)}</code></div></section>`;
 }
 
 function findingCard(f: Finding, ctx: RenderContext): string {
-  const where = f.location.file ? `${f.location.file}${f.location.start ? `:${f.location.start.line}` : ''}` : `${f.location.method ?? ''} ${cleanUrl(f.location.url ?? '')}`.trim();
+  const where = f.location.file ? `${f.location.file}${f.location.start ? `:${f.location.start.line}` : ''}` : `${f.location.method ?? ''} ${f.location.url ?? ''}`.trim();
   const kb = ctx.knowledge[f.ruleId];
   return `<article class="card finding ${f.severity}" data-severity="${f.severity}" data-rule="${esc(f.ruleId)}"><h3>${sev(f.severity)} ${esc(f.ruleId)} <span class="muted">· ${esc(where)}${f.baseline === 'new' ? ' · new' : ''}${f.confirmedBy?.length ? ' · confirmed live' : ''}</span></h3>
 <p>${esc(f.message)}</p>${f.evidence.map(evidence).join('')}${f.proof ? proof(f.proof) : ''}
@@ -100,7 +99,7 @@ function routeMatrix(result: ScanResult): string {
     .map((r) => {
       const cors = r.cors.map((c) => `<div><span class="muted">${esc(c.via)}${c.authorizer ? ` (${esc(c.authorizer)})` : ''}:</span> ${esc(c.preflight.layer === c.actual.layer && c.preflight.origins.join(' ') === c.actual.origins.join(' ') ? `${c.actual.layer} ${c.actual.origins.join(' ') || '—'}` : `preflight ${c.preflight.layer} ${c.preflight.origins.join(' ') || '—'} → actual ${c.actual.layer} ${c.actual.origins.join(' ') || '—'}`)}${c.actual.credentials === true ? ' +credentials' : ''}</div>`).join('');
       const counts = SEVERITIES.map((s) => [s, r.findings.filter((fp) => byFp.get(fp)?.severity === s).length] as const).filter(([, n]) => n).map(([s, n]) => `${sev(s)}×${n}`).join(' ');
-      return `<tr><td><code>${esc(`${r.method} ${r.path || r.handler || ''}`)}</code>${r.live.length ? `<div class="tag">live: ${esc(r.live.map((l) => cleanUrl(l.url)).join(', '))}</div>` : ''}</td><td>${cors || '<span class="muted">no CORS headers</span>'}</td><td>${esc(r.auth.join(', ') || '—')}</td><td>${esc([...new Set(r.dynamodb.map((d) => `${d.op}${d.table ? ` ${d.table}` : ''}`))].join(', ') || '—')}</td><td>${counts || '—'}</td></tr>`;
+      return `<tr><td><code>${esc(`${r.method} ${r.path || r.handler || ''}`)}</code>${r.live.length ? `<div class="tag">live: ${esc(r.live.map((l) => l.url).join(', '))}</div>` : ''}</td><td>${cors || '<span class="muted">no CORS headers</span>'}</td><td>${esc(r.auth.join(', ') || '—')}</td><td>${esc([...new Set(r.dynamodb.map((d) => `${d.op}${d.table ? ` ${d.table}` : ''}`))].join(', ') || '—')}</td><td>${counts || '—'}</td></tr>`;
     })
     .join('');
   return `<h2 id="routes">Routes and their exposure</h2><table><thead><tr><th>route</th><th>CORS (per path in)</th><th>auth</th><th>DynamoDB</th><th>findings</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -112,7 +111,7 @@ export function renderHtml(result: ScanResult, ctx: RenderContext): string {
   const rules = [...new Set(result.findings.map((f) => f.ruleId))].sort();
   const strong = result.chains.filter((c) => c.severity !== 'low' && c.severity !== 'info');
   const weak = result.chains.filter((c) => c.severity === 'low' || c.severity === 'info');
-  const counts = SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`).join(' · ');
+  const counts = severityCounts(result.findings).map(([s, n]) => `${n} ${s}`).join(' · ');
   const lost = g.categories.filter((c) => c.lost > 0).map((c) => `<li>${esc(c.title)}: −${c.lost} <span class="muted">(cap ${c.cap}; ${esc(c.items.slice(0, 3).map((i) => i.what).join('; '))}${c.items.length > 3 ? '; …' : ''})</span></li>`).join('');
   const findings = SEVERITIES.map((s) => {
     const list = result.findings.filter((f) => f.severity === s);
@@ -125,7 +124,7 @@ export function renderHtml(result: ScanResult, ctx: RenderContext): string {
 <body><main>
 <h1>crossread report</h1>
 <div class="muted">${esc(result.targets.join(' '))} · crossread ${esc(result.tool.version)} · ${result.stats.pythonFiles} Python files${result.iac.length ? `, ${result.iac.length} IaC files` : ''}${result.live ? ` · live: ${result.live.endpoints.length} endpoints, ${result.live.requests} requests` : ''}</div>
-<div class="grade" id="grade" style="--g:${GRADE_COLOUR[g.grade]}"><b class="letter">${esc(g.grade)}</b><div><div><b>${g.score}/100</b> — ${esc(g.summary.replace(/^\d+\/100 \([A-F]\): /, 'points lost: '))}</div><div class="muted">${result.findings.length} findings (${counts}) · ${result.chains.length} attack chains${result.baseline ? ` · against ${esc(result.baseline.file)}: ${result.baseline.new} new, ${result.baseline.unchanged} unchanged, ${result.baseline.fixed.length} fixed` : ''}</div>${lost ? `<ul>${lost}</ul>` : ''}</div></div>
+<div class="grade" id="grade" style="--g:${GRADE_COLOUR[g.grade]}"><b class="letter">${esc(g.grade)}</b><div><div><b>${g.score}/100</b> — ${esc(`points lost: ${g.explanation}`)}</div><div class="muted">${result.findings.length} findings (${counts}) · ${result.chains.length} attack chains${result.baseline ? ` · against ${esc(result.baseline.file)}: ${result.baseline.new} new, ${result.baseline.unchanged} unchanged, ${result.baseline.fixed.length} fixed` : ''}</div>${lost ? `<ul>${lost}</ul>` : ''}</div></div>
 ${result.chains.length ? `<h2 id="chains">Attack chains (${result.chains.length})</h2><p class="muted">Each chain is as severe as its weakest step.</p>${strong.map((c) => chainCard(c, byFp)).join('')}${weak.length ? `<details><summary>${weak.length} chain${weak.length === 1 ? '' : 's'} held back by a weak step (low or info)</summary>${weak.map((c) => chainCard(c, byFp)).join('')}</details>` : ''}` : ''}
 ${routeMatrix(result)}
 <h2 id="findings">Findings (<span id="shown">${result.findings.length}</span> shown of ${result.findings.length})</h2>

@@ -3,7 +3,7 @@
  * findings worth reading (only new ones when a baseline is given), what was fixed, and how to read more.
  * Stays well under GitHub's 65,536-character comment limit by listing at most MAX_ROWS of each.
  */
-import { SEVERITIES, atLeast, type Finding } from '../findings/index.ts';
+import { atLeast, provedRead, severityCounts, type Finding } from '../findings/index.ts';
 import type { ScanResult } from '../engine/types.ts';
 import type { RenderContext } from './context.ts';
 
@@ -14,7 +14,7 @@ const cell = (s: string, max = 160): string => {
   const t = s.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 };
-const where = (f: Finding): string => (f.location.file ? `\`${f.location.file}:${f.location.start?.line ?? ''}\`` : f.location.url ? `\`${f.location.method ?? 'GET'} ${f.location.url.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '')}\`` : '');
+const where = (f: Finding): string => (f.location.file ? `\`${f.location.file}:${f.location.start?.line ?? ''}\`` : f.location.url ? `\`${f.location.method ?? 'GET'} ${f.location.url}\`` : '');
 
 export function renderMarkdown(result: ScanResult, ctx: RenderContext): string {
   const base = result.baseline;
@@ -22,12 +22,12 @@ export function renderMarkdown(result: ScanResult, ctx: RenderContext): string {
   const findings = result.findings.filter((f) => (!base || f.baseline === 'new') && f.severity !== 'info');
   const g = result.grade;
   const out: string[] = [`## crossread: grade ${g.grade} (${g.score}/100)`, ''];
-  const counts = SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`).join(' · ');
-  out.push(`${g.summary.replace(/^\d+\/100 \([A-F]\): /, 'Points lost: ')} ${result.findings.length} findings (${counts}), ${result.chains.length} attack chains${base ? `; against \`${base.file}\`: **${base.new} new**, ${base.unchanged} unchanged, ${base.fixed.length} fixed` : ''}.`, '');
+  const counts = severityCounts(result.findings).map(([s, n]) => `${n} ${s}`).join(' · ');
+  out.push(`Points lost: ${g.explanation} ${result.findings.length} findings (${counts}), ${result.chains.length} attack chains${base ? `; against \`${base.file}\`: **${base.new} new**, ${base.unchanged} unchanged, ${base.fixed.length} fixed` : ''}.`, '');
   if (chains.length) {
     out.push(`### ${base ? 'New attack chains' : 'Attack chains'}`, '', '| | chain | route | proved in a browser | severity set by |', '|---|---|---|---|---|');
     for (const c of chains.slice(0, MAX_ROWS)) {
-      const proved = c.proof ? (c.proof.readable && (c.proof.status ?? 0) < 400 ? `yes: read ${c.proof.bytes} characters (HTTP ${c.proof.status})` : 'no') : '—';
+      const proved = c.proof ? (provedRead(c.proof) ? `yes: read ${c.proof.bytes} characters (HTTP ${c.proof.status})` : 'no') : '—';
       out.push(`| ${ICON[c.severity]} ${c.severity} | \`${c.id}\` | \`${c.route.method} ${c.route.path || c.route.handler}\` | ${proved} | ${c.limitedBy ? cell(c.limitedBy.why, 140) : 'every step at full strength'} |`);
     }
     if (chains.length > MAX_ROWS) out.push('', `… and ${chains.length - MAX_ROWS} more.`);

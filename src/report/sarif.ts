@@ -1,5 +1,5 @@
 /** SARIF 2.1.0 for code-scanning UIs: rule metadata with CWE tags and security-severity, partialFingerprints. */
-import { securityScore, severityOf, type Finding, type Location, type Severity } from '../findings/index.ts';
+import { provedRead, securityScore, severityOf, type Finding, type Location, type Severity } from '../findings/index.ts';
 import { CHAINS, type Chain } from '../correlate/index.ts';
 import type { ScanResult } from '../engine/types.ts';
 import type { RenderContext } from './context.ts';
@@ -42,7 +42,7 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
     l.file
       ? { physicalLocation: { artifactLocation: { uri: l.file }, region: { startLine: l.start?.line ?? 1, startColumn: l.start?.column ?? 1 } }, ...(text ? { message: { text } } : {}) }
       : l.url
-        ? { physicalLocation: { artifactLocation: { uri: l.url.replace(/([?&])_cb=[^&]*&?/, '$1').replace(/[?&]$/, '') } }, ...(text ? { message: { text } } : {}) }
+        ? { physicalLocation: { artifactLocation: { uri: l.url } }, ...(text ? { message: { text } } : {}) }
         : undefined;
   const chainResult = (c: Chain) => {
     const stepLocations = c.steps.flatMap((s, i) => s.locations.map((l) => sarifLocation(l, `step ${i + 1}: ${s.title}`)).filter((x): x is NonNullable<typeof x> => !!x));
@@ -59,7 +59,7 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
         : [],
       partialFingerprints: { 'crossread/v1': c.fingerprint },
       ...(c.baseline ? { baselineState: c.baseline } : {}),
-      properties: { severity: c.severity, 'security-severity': securityScore(c.severity), cwe: c.cwe.map((x) => `CWE-${x}`), route: c.route, attackChain: true, ...(c.proof ? { verified: c.proof.readable && (c.proof.status ?? 0) < 400 } : {}) },
+      properties: { severity: c.severity, 'security-severity': securityScore(c.severity), cwe: c.cwe.map((x) => `CWE-${x}`), route: c.route, attackChain: true, ...(c.proof ? { verified: provedRead(c.proof) } : {}) },
     };
   };
   const toResult = (f: Finding) => ({

@@ -5,7 +5,7 @@
  * points by severity, each category's cost is capped so one noisy category cannot hide the others, info
  * findings cost nothing, and a chain costs most — half again when a browser proved it. Pure.
  */
-import type { Finding, Severity } from '../findings/index.ts';
+import { provedRead, type Finding, type Severity } from '../findings/index.ts';
 import type { Chain } from '../correlate/index.ts';
 
 export const FINDING_POINTS: Record<Severity, number> = { critical: 20, high: 8, medium: 3, low: 1, info: 0 };
@@ -36,8 +36,10 @@ export interface Grade {
   grade: 'A' | 'B' | 'C' | 'D' | 'F';
   /** Points lost per category, with what cost them (worst first). */
   categories: { id: CategoryId; title: string; lost: number; cap: number; items: { what: string; severity: Severity; points: number }[] }[];
-  /** One sentence: why this grade. */
+  /** One sentence: why this grade (`62/100 (C): ` and the explanation). */
   summary: string;
+  /** What cost the points, worst categories first (`Attack chains −40, …`), or that nothing did. */
+  explanation: string;
 }
 
 /** The category a finding counts in: by its OWASP API tags, first match in this order. */
@@ -53,7 +55,7 @@ export function categoryOf(f: Pick<Finding, 'owasp' | 'topic'>): CategoryId {
 export function gradeOf(findings: Finding[], chains: Chain[]): Grade {
   const cats = new Map(CATEGORIES.map((c) => [c.id, { id: c.id, title: c.title, cap: c.cap, lost: 0, items: [] as Grade['categories'][number]['items'] }]));
   for (const c of chains) {
-    const proved = !!c.proof?.readable && (c.proof.status ?? 0) < 400;
+    const proved = provedRead(c.proof);
     const points = CHAIN_POINTS[c.severity] * (proved ? VERIFIED_FACTOR : 1);
     if (points) cats.get('chains')!.items.push({ what: `${c.id} on ${c.route.method} ${c.route.path || c.route.handler}${proved ? ' (verified in a browser)' : ''}`, severity: c.severity, points });
   }
@@ -71,10 +73,8 @@ export function gradeOf(findings: Finding[], chains: Chain[]): Grade {
   const score = Math.max(0, Math.round(100 - lost));
   const grade = GRADES.find((g) => score >= g.min)!.grade;
   const worst = [...cats.values()].filter((c) => c.lost > 0).sort((a, b) => b.lost - a.lost);
-  const summary = worst.length
-    ? `${score}/100 (${grade}): ${worst.slice(0, 3).map((c) => `${c.title} −${round(c.lost)}`).join(', ')}${worst.length > 3 ? ', …' : ''}.`
-    : `${score}/100 (${grade}): no finding above info.`;
-  return { score, grade, categories: [...cats.values()].map((c) => ({ ...c, lost: round(c.lost) })), summary };
+  const explanation = worst.length ? `${worst.slice(0, 3).map((c) => `${c.title} −${round(c.lost)}`).join(', ')}${worst.length > 3 ? ', …' : ''}.` : 'no finding above info.';
+  return { score, grade, categories: [...cats.values()].map((c) => ({ ...c, lost: round(c.lost) })), summary: `${score}/100 (${grade}): ${explanation}`, explanation };
 }
 
 const round = (n: number): number => Math.round(n * 10) / 10;
