@@ -44,6 +44,8 @@ describe('node server: what Starlette cannot do', () => {
     ['lookahead', 'live-cors-allowlist-bypass', /"https:\/\/app\.example\.com`\.x\w+\.com": special characters accepted after the host \(Safari only\)/, ['medium']],
     ['url-split', 'live-cors-allowlist-bypass', /"https:\/\/app\.example\.com@x\w+\.com", an origin no browser sends/, ['info']],
     ['shared-cache', 'live-cors-missing-vary', /A cache in front of .* ignores the Origin/, ['medium']],
+    ['shared-cache-strict', 'live-cors-missing-vary', /the legitimate origin "https:\/\/app\.example\.com" got the answer cached for a refused origin/, ['low']],
+    ['error-405', 'live-cors-reflected-origin', /an OPTIONS request that is not a preflight \(HTTP 405\) echoes any Origin/, ['info']],
     ['null-preflight', 'live-cors-permissive-preflight', /trust Origin: null with credentials while actual responses do not/, ['low']],
     ['cookie-session', 'live-cors-permissive-preflight', /let any origin send DELETE .* the browser attaches session; SameSite=None/, ['high']],
     ['cookie-session', 'live-cors-reflected-origin', /victim's cookies \(session; SameSite=None\)/, ['critical']],
@@ -95,6 +97,7 @@ describe('node server: what Starlette cannot do', () => {
     const r = await scan({ paths: [`${server.url}/strict/profiles/u1`], live: { origins: [LEGIT], rate: 0 } });
     assert.deepEqual(cors(r.findings).filter((f) => atLeast(f.severity, 'low')).map((f) => f.message), []);
     assert.ok(!r.findings.some((f) => /no browser sends|A cache in front|send DELETE|trust Origin: null/.test(f.message)), show(r.findings));
+    assert.ok(!r.findings.some((f) => f.ruleId === 'live-cors-reflected-origin'), 'no error path (404, plain OPTIONS) echoes the origin');
     const probed = r.live!.endpoints.find((e) => e.url.includes('/strict/profiles/u1'))!;
     assert.ok(probed.requests <= 60, `${probed.requests} requests for one endpoint`);
   });

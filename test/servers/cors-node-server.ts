@@ -67,6 +67,10 @@ export const BEHAVIOURS = [
   'url-split',
   /** Reflect + credentials, `Cache-Control: public`, no Vary, behind a cache keyed by URL only (a CDN without Origin in the key). */
   'shared-cache',
+  /** The exact allowlist, no Vary, behind a cache keyed by URL only: a refused origin's answer is served to the front end. */
+  'shared-cache-strict',
+  /** CORS only on 405 answers (a method handler that copies the Origin); everything else has none. */
+  'error-405',
   /** Actual responses: the exact allowlist; preflights also trust `null`. */
   'null-preflight',
   /** Reflect + credentials; a `SameSite=None; Secure` session cookie; preflights allow DELETE and PUT. */
@@ -168,6 +172,7 @@ function originPasses(b: Behaviour, origin: string, c: Ctx): boolean {
     case 'port-ignored':
       return !!u && u.protocol === 'https:' && u.hostname === c.legitHost;
     case 'null-preflight':
+    case 'shared-cache-strict':
       return origin === c.legit;
     case 'lookahead':
       return new RegExp(`^${c.legit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.:-])`).test(origin);
@@ -185,13 +190,16 @@ function originPasses(b: Behaviour, origin: string, c: Ctx): boolean {
 function simpleCors(b: Behaviour, origin: string | undefined, status: number, c: Ctx): HeaderList {
   if (b === 'none') return [];
   if (b === 'wildcard') return [['access-control-allow-origin', '*']];
+  if (b === 'error-405') {
+    return status === 405 && origin !== undefined ? [['access-control-allow-origin', origin], ['access-control-allow-credentials', 'true']] : [];
+  }
   if (b === 'error-only') {
     return status >= 400 && origin !== undefined
       ? [['access-control-allow-origin', origin], ['access-control-allow-credentials', 'true'], ['vary', 'Origin']]
       : [];
   }
   const h: HeaderList = [];
-  const noVary = b === 'no-vary' || b === 'shared-cache';
+  const noVary = b === 'no-vary' || b === 'shared-cache' || b === 'shared-cache-strict';
   if (noVary) h.push(['cache-control', 'public, max-age=600']);
   if (b === 'cookie-session' && status < 400) h.push(['set-cookie', 'session=s3cr3t-session-id; Path=/; Secure; HttpOnly; SameSite=None']);
   if (origin === undefined) return noVary ? h : [['vary', 'Origin']];
@@ -217,7 +225,7 @@ function preflight(b: Behaviour, origin: string, req: http.IncomingMessage, c: C
       ],
     };
   }
-  if (b === 'error-only' || b === 'none') return { status: 204, headers: [] };
+  if (b === 'error-only' || b === 'error-405' || b === 'none') return { status: 204, headers: [] };
   if (b === 'wildcard') {
     return {
       status: 204,
@@ -425,7 +433,7 @@ export async function startCorsServer(options: CorsServerOptions = {}): Promise<
       return;
     }
 
-    if (behaviour === 'shared-cache') {
+    if (behaviour === 'shared-cache' || behaviour === 'shared-cache-strict') {
       // a cache keyed by the URL alone: the first answer for a URL is served to every later caller
       const key = req.url ?? '/';
       let hit = cache.get(key);
