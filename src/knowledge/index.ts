@@ -1,6 +1,11 @@
-/** Knowledge base: one Markdown file per rule in knowledge/, with why, fixes per framework, and tested code. */
+/**
+ * Knowledge base: Markdown pages with YAML front matter, one generic page per rule, live check and chain
+ * (knowledge/<id>.md) and one page per stack (knowledge/<framework>-<datastore>/<id>.md), each with why,
+ * when it is exploitable, fixes as tested code, related CWEs and references.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import type { KnowledgeEntry } from '../report/context.ts';
 
 function knowledgeDir(): string {
@@ -13,6 +18,61 @@ function knowledgeDir(): string {
 
 export const KNOWLEDGE_DIR = knowledgeDir();
 
+export const FRAMEWORKS = ['fastapi', 'lambda'] as const;
+export const DATASTORES = ['dynamodb'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+export type Datastore = (typeof DATASTORES)[number];
+
+/** A stack a page can be written for; `generic` is the fallback for every other stack. */
+export interface Stack {
+  id: string;
+  framework: Framework | 'any';
+  datastore: Datastore | 'any';
+  label: string;
+}
+
+export const GENERIC: Stack = { id: 'generic', framework: 'any', datastore: 'any', label: 'any stack' };
+
+/** The stacks with pages of their own, besides the generic fallback. */
+export const STACKS: Stack[] = [
+  { id: 'fastapi-dynamodb', framework: 'fastapi', datastore: 'dynamodb', label: 'FastAPI × DynamoDB' },
+  { id: 'lambda-dynamodb', framework: 'lambda', datastore: 'dynamodb', label: 'AWS Lambda handler × DynamoDB (REST API and HTTP API events)' },
+];
+
+export function stackById(id: string | undefined): Stack {
+  return STACKS.find((s) => s.id === id) ?? GENERIC;
+}
+
+/** The stack for a framework and datastore; either may be left out (`--framework lambda` alone means its only page). */
+export function stackFor(framework?: string, datastore?: string): Stack | undefined {
+  return STACKS.find((s) => (!framework || s.framework === framework) && (!datastore || s.datastore === datastore));
+}
+
+export function knowledgeFile(id: string, stack: Stack = GENERIC): string {
+  return stack.id === 'generic' ? `${KNOWLEDGE_DIR}/${id}.md` : `${KNOWLEDGE_DIR}/${stack.id}/${id}.md`;
+}
+
+export interface FrontMatter {
+  id: string;
+  framework: string;
+  datastore: string;
+  /** Live checks: the code rules that find in source the cause of what the probe sees. */
+  'found-in-code-by'?: string[];
+  [key: string]: unknown;
+}
+
+/** Splits `---\n<yaml>\n---\n` off the top of a page. */
+export function frontMatter(markdown: string): { data: FrontMatter | undefined; body: string; error?: string } {
+  const m = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
+  if (!m) return { data: undefined, body: markdown };
+  try {
+    const data = parseYaml(m[1]) as FrontMatter;
+    return { data: data && typeof data === 'object' ? data : undefined, body: markdown.slice(m[0].length) };
+  } catch (e) {
+    return { data: undefined, body: markdown.slice(m[0].length), error: (e as Error).message };
+  }
+}
+
 export function section(markdown: string, heading: string): string {
   const re = new RegExp(`^## ${heading}[^\\n]*\\n([\\s\\S]*?)(?=^## |$(?![\\s\\S]))`, 'm');
   return (re.exec(markdown)?.[1] ?? '').trim();
@@ -22,16 +82,33 @@ function firstParagraph(text: string): string {
   return text.split(/\n\s*\n/)[0].replace(/\s*\n\s*/g, ' ').trim();
 }
 
-export function loadKnowledge(ruleId: string): KnowledgeEntry | undefined {
-  const file = `${KNOWLEDGE_DIR}/${ruleId}.md`;
+/** The page of `id` for `stack`, or undefined when that page does not exist (callers fall back to the generic one). */
+export function loadKnowledgePage(id: string, stack: Stack = GENERIC): KnowledgeEntry | undefined {
+  const file = knowledgeFile(id, stack);
   if (!existsSync(file)) return undefined;
-  const markdown = readFileSync(file, 'utf8');
+  const { body } = frontMatter(readFileSync(file, 'utf8'));
   return {
-    title: (/^# (.+)$/m.exec(markdown)?.[1] ?? ruleId).trim(),
-    why: firstParagraph(section(markdown, 'Why')),
-    fix: firstParagraph(section(markdown, 'Fix')),
-    markdown,
+    title: (/^# (.+)$/m.exec(body)?.[1] ?? id).trim(),
+    why: firstParagraph(section(body, 'Why')),
+    fix: firstParagraph(section(body, 'Fix')),
+    markdown: body,
+    stack: stack.id,
   };
+}
+
+/** The generic page of `id`. */
+export function loadKnowledge(id: string): KnowledgeEntry | undefined {
+  return loadKnowledgePage(id);
+}
+
+/** Every page of `id`: the generic one under `id`, the stack pages under `id@<stack>`, for reporters. */
+export function knowledgeEntries(id: string): [string, KnowledgeEntry | undefined][] {
+  return [[id, loadKnowledge(id)], ...STACKS.map((s): [string, KnowledgeEntry | undefined] => [`${id}@${s.id}`, loadKnowledgePage(id, s)]).filter(([, kb]) => kb)];
+}
+
+/** The page a reporter shows for a finding of `id` on `stack`: the stack's page, else the generic one. */
+export function pageFor(knowledge: Record<string, KnowledgeEntry | undefined>, id: string, stack?: string): KnowledgeEntry | undefined {
+  return (stack ? knowledge[`${id}@${stack}`] : undefined) ?? knowledge[id];
 }
 
 export interface CodeBlock {
@@ -58,4 +135,14 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     out.push({ kind: m[2] as CodeBlock['kind'], lang, code: m[4], line: before.split('\n').length, file: m[3] ?? DEFAULT_FILE[lang], group: (before.match(/^#{2,3} /gm) ?? []).length, multi: !!m[3] });
   }
   return out;
+}
+
+/** The projects a page's blocks make: a block alone is one; blocks that name their files under one heading are one together. */
+export function blockProjects(blocks: CodeBlock[]): CodeBlock[][] {
+  const projects = new Map<string, CodeBlock[]>();
+  blocks.forEach((b, i) => {
+    const key = b.multi ? `${b.kind}@${b.group}` : `${i}`;
+    projects.set(key, [...(projects.get(key) ?? []), b]);
+  });
+  return [...projects.values()];
 }

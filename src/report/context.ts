@@ -3,8 +3,10 @@ export interface KnowledgeEntry {
   title: string;
   why: string;
   fix: string;
-  /** Full Markdown, for SARIF help and `crossread explain`. */
+  /** Full Markdown without the front matter, for SARIF help and `crossread explain`. */
   markdown: string;
+  /** The stack the page is written for (`fastapi-dynamodb`, `lambda-dynamodb`) or `generic`. */
+  stack?: string;
 }
 
 export interface RenderContext {
