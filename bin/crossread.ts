@@ -7,6 +7,7 @@ main(process.argv.slice(2), {
   isTTY: Boolean(process.stdout.isTTY),
   env: process.env,
   cwd: process.cwd(),
+  columns: process.stdout.columns,
 }).then(
   (code) => {
     process.exitCode = code;

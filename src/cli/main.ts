@@ -8,7 +8,8 @@ import type { LiveOptions } from '../engine/types.ts';
 import { VERSION } from '../engine/version.ts';
 import { RULES, findRule } from '../code/rules/registry.ts';
 import { LIVE_CHECKS } from '../live/judge.ts';
-import { loadKnowledge } from '../knowledge/index.ts';
+import { DATASTORES, FRAMEWORKS, STACKS, knowledgeEntries, loadKnowledge, loadKnowledgePage, stackFor } from '../knowledge/index.ts';
+import { renderTerminalMarkdown, wrapText } from '../report/terminal-markdown.ts';
 import { CHAINS, STEP_TITLES } from '../correlate/index.ts';
 import { applyBaseline, readBaseline, type BaselineEntry } from '../engine/baseline.ts';
 import { FORMATS, render, type Format, type RenderContext } from '../report/index.ts';
@@ -19,6 +20,8 @@ export interface Io {
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The terminal's width, when stdout is one. */
+  columns?: number;
 }
 
 const HELP = `crossread ${VERSION} — finds where any website can read your users' data
@@ -28,7 +31,9 @@ Usage:
                                        scan Python source and IaC (directories are walked),
                                        and probe running APIs (http:// and https:// URLs)
   crossread rules                      list the rules
-  crossread explain <rule-or-chain>    why a rule or an attack chain matters and how to fix it
+  crossread explain <rule-or-chain> [--framework fastapi|lambda] [--datastore dynamodb] [--markdown]
+                                       why a rule, live check or attack chain matters and how to fix it,
+                                       for that stack when given (Lambda: REST API and HTTP API events)
   crossread --version
 
 Scan options:
@@ -65,7 +70,7 @@ Suppress one finding in code with a reason:  # crossread: ignore[rule-id] why it
 
 /** The knowledge pages of every rule, live check and chain, for reporters. */
 export function knowledge(): RenderContext['knowledge'] {
-  return Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id), ...CHAINS.map((c) => c.id)].map((id) => [id, loadKnowledge(id)]));
+  return Object.fromEntries([...RULES.map((r) => r.meta.id), ...LIVE_CHECKS.map((c) => c.id), ...CHAINS.map((c) => c.id)].flatMap((id) => knowledgeEntries(id)));
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -156,32 +161,53 @@ function rulesCommand(io: Io): number {
 }
 
 function explainCommand(args: string[], io: Io): number {
-  const id = args[0];
-  const rule = id && findRule(id);
-  const check = id ? LIVE_CHECKS.find((c) => c.id === id) : undefined;
-  const chain = id ? CHAINS.find((c) => c.id === id) : undefined;
-  if (!rule && chain) {
-    const kb = loadKnowledge(chain.id);
-    io.stdout(`${kb?.markdown.trim() ?? `# ${chain.title}`}\n\nAttack chain: ${chain.id} · steps: ${chain.steps.map((s, i) => `${i + 1}. ${STEP_TITLES[s]}`).join('; ')} · ${chain.cwe.map((c) => `CWE-${c}`).join(', ')} · ${chain.owasp.join(', ')}\nSeverity: that of its weakest step, set per route.\n`);
-    return 0;
-  }
-  if (!rule && check) {
-    const kb = loadKnowledge(check.id);
-    io.stdout(`${kb?.markdown.trim() ?? `# ${check.id}\n\n${check.summary}`}\n\nLive check: ${check.id} · topic ${check.topic} · ${check.cwe.map((c) => `CWE-${c}`).join(', ')}\nFix: ${check.remediation}\n`);
-    return 0;
-  }
-  if (!rule) {
-    io.stderr(`crossread: ${id ? `no rule "${id}"` : 'explain needs a rule id'}; list them with: crossread rules\n`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { framework: { type: 'string' }, datastore: { type: 'string' }, markdown: { type: 'boolean', default: false } } });
+  } catch (e) {
+    io.stderr(`crossread: ${(e as Error).message}; try: crossread explain <rule-or-chain> [--framework fastapi|lambda] [--datastore dynamodb]\n`);
     return 2;
   }
-  const kb = loadKnowledge(rule.meta.id);
-  const m = rule.meta;
-  io.stdout(
-    `${kb?.markdown.trim() ?? `# ${m.id}\n\n${m.summary}`}\n\n` +
+  const { values, positionals } = parsed;
+  const id = positionals[0];
+  const rule = id ? findRule(id) : undefined;
+  const check = id ? LIVE_CHECKS.find((c) => c.id === id) : undefined;
+  const chain = id ? CHAINS.find((c) => c.id === id) : undefined;
+  if (!rule && !check && !chain) {
+    io.stderr(`crossread: ${id ? `no rule, live check or chain "${id}"` : 'explain needs a rule, live check or chain id'}; list them with: crossread rules\n`);
+    return 2;
+  }
+  if (values.framework && !(FRAMEWORKS as readonly string[]).includes(values.framework)) {
+    io.stderr(`crossread: --framework must be one of ${FRAMEWORKS.join(', ')} (got "${values.framework}"); leave it out for the page that fits any stack\n`);
+    return 2;
+  }
+  if (values.datastore && !(DATASTORES as readonly string[]).includes(values.datastore)) {
+    io.stderr(`crossread: --datastore must be one of ${DATASTORES.join(', ')} (got "${values.datastore}"); leave it out for the page that fits any stack\n`);
+    return 2;
+  }
+  const wanted = values.framework || values.datastore ? stackFor(values.framework, values.datastore) : undefined;
+  const page = (wanted && loadKnowledgePage(id!, wanted)) || loadKnowledge(id!);
+  if (wanted && page?.stack !== wanted.id) io.stderr(`crossread: no ${wanted.label} page for ${id}; showing the page for any stack\n`);
+  const others = STACKS.filter((s) => s.id !== page?.stack && loadKnowledgePage(id!, s)).map((s) => `--framework ${s.framework} --datastore ${s.datastore}  (${s.label})`);
+  let footer: string;
+  if (rule) {
+    const m = rule.meta;
+    footer =
       `Rule: ${m.id} (${m.stability}) · topic ${m.topic} · ${m.cwe.map((c) => `CWE-${c}`).join(', ')} · ${m.owasp.join(', ')}\n` +
       `Default severity: ${severityOf(m.impact, m.likelihood)} (impact ${m.impact} × likelihood ${m.likelihood}), adjusted per finding by credentials and auth style.\n` +
-      `Limits: ${m.limits}\n`,
-  );
+      `Limits: ${m.limits}\n`;
+  } else if (check) {
+    footer = `Live check: ${check.id} · topic ${check.topic} · ${check.cwe.map((c) => `CWE-${c}`).join(', ')}\nFix: ${check.remediation}\n`;
+  } else {
+    footer = `Attack chain: ${chain!.id} · steps: ${chain!.steps.map((s, i) => `${i + 1}. ${STEP_TITLES[s]}`).join('; ')} · ${chain!.cwe.map((c) => `CWE-${c}`).join(', ')} · ${chain!.owasp.join(', ')}\nSeverity: that of its weakest step, set per route.\n`;
+  }
+  if (page?.stack && page.stack !== 'generic') others.unshift('');
+  const also = others.map((o) => `  crossread explain ${id}${o ? ` ${o}` : '  (any stack)'}`);
+  const markdown = page?.markdown.trim() ?? `# ${id}\n\n${rule?.meta.summary ?? check?.summary ?? chain?.title}`;
+  const color = io.isTTY && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '');
+  const width = Math.min(io.columns ?? 100, 100);
+  const tail = also.length ? `Also written for:\n${also.join('\n')}\n` : '';
+  io.stdout(values.markdown ? `${markdown}\n\n${footer}${tail}` : `${renderTerminalMarkdown(markdown, { color, width })}\n${footer.trimEnd().split('\n').map((l) => wrapText(l, width, '', '  ')).join('\n')}\n${tail}`);
   return 0;
 }
 

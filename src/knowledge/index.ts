@@ -36,7 +36,7 @@ export const GENERIC: Stack = { id: 'generic', framework: 'any', datastore: 'any
 /** The stacks with pages of their own, besides the generic fallback. */
 export const STACKS: Stack[] = [
   { id: 'fastapi-dynamodb', framework: 'fastapi', datastore: 'dynamodb', label: 'FastAPI × DynamoDB' },
-  { id: 'lambda-dynamodb', framework: 'lambda', datastore: 'dynamodb', label: 'AWS Lambda handler × DynamoDB (REST API and HTTP API events)' },
+  { id: 'lambda-dynamodb', framework: 'lambda', datastore: 'dynamodb', label: 'Lambda handler × DynamoDB' },
 ];
 
 export function stackById(id: string | undefined): Stack {
@@ -93,7 +93,20 @@ export function loadKnowledgePage(id: string, stack: Stack = GENERIC): Knowledge
     fix: firstParagraph(section(body, 'Fix')),
     markdown: body,
     stack: stack.id,
+    fixes: fixesOf(section(body, 'Fix')),
   };
+}
+
+/** The fixed blocks of a Fix section, each with the ### approach it sits under. */
+function fixesOf(fix: string): NonNullable<KnowledgeEntry['fixes']> {
+  const out: NonNullable<KnowledgeEntry['fixes']> = [];
+  let approach = '';
+  const re = /^### (.+)$|^```(\w+) fixed[^\n]*\n([\s\S]*?)^```/gm;
+  for (const m of fix.matchAll(re)) {
+    if (m[1]) approach = m[1].trim();
+    else out.push({ approach, lang: m[2], code: m[3] });
+  }
+  return out;
 }
 
 /** The generic page of `id`. */
@@ -106,10 +119,6 @@ export function knowledgeEntries(id: string): [string, KnowledgeEntry | undefine
   return [[id, loadKnowledge(id)], ...STACKS.map((s): [string, KnowledgeEntry | undefined] => [`${id}@${s.id}`, loadKnowledgePage(id, s)]).filter(([, kb]) => kb)];
 }
 
-/** The page a reporter shows for a finding of `id` on `stack`: the stack's page, else the generic one. */
-export function pageFor(knowledge: Record<string, KnowledgeEntry | undefined>, id: string, stack?: string): KnowledgeEntry | undefined {
-  return (stack ? knowledge[`${id}@${stack}`] : undefined) ?? knowledge[id];
-}
 
 export interface CodeBlock {
   kind: 'vulnerable' | 'fixed';
