@@ -96,6 +96,48 @@ test('--output writes the file; rules and explain work', async () => {
   rmSync(dir, { recursive: true });
 });
 
+test('explain prints the page for the stack asked for, rendered for the terminal or as Markdown', async () => {
+  const lambda = await run(['explain', 'dynamodb-key-from-request', '--framework', 'lambda', '--datastore', 'dynamodb']);
+  assert.equal(lambda.code, 0, lambda.err);
+  assert.match(lambda.out, /^Lambda handler reads a DynamoDB item by a key from the event \(BOLA\)\n═+\n/);
+  assert.match(lambda.out, /✓ fixed \(python\)\n {4}│ import json/, 'code blocks are labelled and indented');
+  assert.match(lambda.out, /✗ vulnerable \(python\)/);
+  assert.doesNotMatch(lambda.out, /\x1b\[|^```|^---$/m, 'no ANSI codes when stdout is not a terminal, no fences, no front matter');
+  const long = lambda.out.split('\n').filter((l) => l.length > 100 && !l.includes('│') && !l.startsWith('  crossread explain') && / /.test(l.trim()));
+  assert.deepEqual(long, [], 'prose is wrapped at 100 columns (code and long URLs are not)');
+  assert.match(lambda.out, /Also written for:\n  crossread explain dynamodb-key-from-request {2}\(any stack\)\n  crossread explain dynamodb-key-from-request --framework fastapi --datastore dynamodb {2}\(FastAPI × DynamoDB\)\n$/);
+  const fastapi = await run(['explain', 'dynamodb-key-from-request', '--framework', 'fastapi']);
+  assert.match(fastapi.out, /^FastAPI route reads a DynamoDB item/);
+  const generic = await run(['explain', 'dynamodb-key-from-request']);
+  assert.match(generic.out, /^DynamoDB key taken from request input \(BOLA\)/);
+  const md = await run(['explain', 'dynamodb-key-from-request', '--framework', 'lambda', '--markdown']);
+  assert.match(md.out, /^# Lambda handler reads[\s\S]*^```python fixed$/m);
+  const bad = await run(['explain', 'dynamodb-key-from-request', '--framework', 'flask']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--framework must be one of fastapi, lambda \(got "flask"\)/);
+  assert.equal((await run(['explain', 'dynamodb-key-from-request', '--datastore', 'postgres'])).code, 2);
+  assert.equal((await run(['explain', '--framework', 'lambda'])).code, 2);
+});
+
+test('findings and chains carry the stack they sit on, and reports point at its page', async () => {
+  const r = await run(['scan', 'examples/profiles-api', '--format', 'json', '--fail-on', 'none']);
+  const json = JSON.parse(r.out) as { findings: { ruleId: string; source: string; location: { file?: string }; route?: { path: string }; stack?: string }[]; chains: { id: string; route: { file?: string }; stack?: string }[] };
+  const stackOf = (rule: string, file: string) => json.findings.find((f) => f.ruleId === rule && f.location.file?.endsWith(file))?.stack;
+  assert.equal(stackOf('dynamodb-key-from-request', 'app/routes/profiles.py'), 'fastapi-dynamodb');
+  assert.equal(stackOf('dynamodb-key-from-request', 'lambda_handlers/export.py'), 'lambda-dynamodb');
+  // an IaC finding on a gateway route takes the stack of the handler behind it
+  assert.ok(json.findings.filter((f) => f.ruleId === 'gateway-route-without-authorizer' && f.route?.path === '/export/{user_id}').every((f) => f.stack === 'lambda-dynamodb'));
+  assert.ok(json.chains.filter((c) => c.route.file?.endsWith('lambda_handlers/export.py')).every((c) => c.stack === 'lambda-dynamodb'));
+  const text = (await run(['scan', 'examples/profiles-api', '--fail-on', 'none'])).out;
+  assert.match(text, /crossread explain dynamodb-key-from-request --framework lambda --datastore dynamodb/);
+  assert.match(text, /crossread explain dynamodb-key-from-request --framework fastapi --datastore dynamodb/);
+  // no DynamoDB in sight: the generic page
+  const dir = tree({ 'app.py': WILDCARD });
+  const plain = JSON.parse((await run(['scan', dir, '--format', 'json', '--fail-on', 'none'])).out) as { findings: { stack?: string }[] };
+  assert.ok(plain.findings.length && plain.findings.every((f) => f.stack === undefined));
+  rmSync(dir, { recursive: true });
+});
+
 test('bearer-only auth lowers wildcard-with-credentials; cookies raise it', async () => {
   const bearer = tree({ 'app.py': WILDCARD + 'from fastapi.security import HTTPBearer\nbearer = HTTPBearer()\n' });
   const cookie = tree({ 'app.py': WILDCARD + 'from fastapi.security import APIKeyCookie\nsession = APIKeyCookie(name="s")\n' });

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { scan } from '../src/engine/scan.ts';
 import { render, type RenderContext } from '../src/report/index.ts';
-import { RULES } from '../src/code/rules/registry.ts';
-import { loadKnowledge } from '../src/knowledge/index.ts';
+import { knowledge } from '../src/cli/main.ts';
 import type { ScanResult } from '../src/engine/types.ts';
 import { matchSnapshot } from './helpers/snapshot.ts';
 
@@ -18,7 +17,7 @@ const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
 const Ajv = (require('ajv-draft-04') as { default: new (o: object) => { compile(schema: object): Validator } }).default;
 const ROOT = resolve(import.meta.dirname, '..');
-const ctx: RenderContext = { color: false, knowledge: Object.fromEntries(RULES.map((r) => [r.meta.id, loadKnowledge(r.meta.id)])) };
+const ctx: RenderContext = { color: false, knowledge: knowledge() };
 
 async function canonical(): Promise<ScanResult> {
   const r = await scan({ paths: ['examples/profiles-api'], cwd: ROOT });

@@ -98,6 +98,8 @@ export interface Chain {
   fingerprint: string;
   /** `--baseline`: whether the previous report had it. */
   baseline?: 'new' | 'unchanged';
+  /** The stack it sits on (`fastapi-dynamodb`, `lambda-dynamodb`), which picks the knowledge page shown. */
+  stack?: string;
 }
 
 /** What the steps read besides the route: every finding, and what the live scan saw of the target. */

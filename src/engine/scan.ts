@@ -27,6 +27,7 @@ import { liveRuleMetas } from '../live/judge.ts';
 import { VERSION } from './version.ts';
 import { correlate } from '../correlate/index.ts';
 import { gradeOf } from '../score/grade.ts';
+import { assignStacks, collectStackSignals, emptySignals } from './stack.ts';
 import { openVerifier, parseCookieHeader, type Verifier } from '../verify/browser.ts';
 import { PROBE_COOKIE } from '../live/probe.ts';
 import { statSync } from 'node:fs';
@@ -41,6 +42,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
   const dependencies: ScanResult['dependencies'] = [];
   const routes: ScanResult['routes'] = [];
   const codeCookies: { name?: string; sameSite?: string; where: string }[] = [];
+  const stackSignals = emptySignals();
   const iacDocuments: ScanResult['iac'] = [];
   let files = 0;
   let bytes = 0;
@@ -80,7 +82,9 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (iac) iacDocuments.push(...model.documents.map((d) => ({ file: d.file, format: d.format })));
 
     const raw = runRules(RULES, project, config, iac, diagnostics);
-    routes.push(...routeInventory(project, iac));
+    const inventory = routeInventory(project, iac);
+    routes.push(...inventory);
+    collectStackSignals(stackSignals, parsed.models, project, iac?.model, inventory);
     codeCookies.push(...project.ambient.cookieSet);
 
     // 5. score: severity is set per finding; suppressions last
@@ -105,6 +109,7 @@ export async function scan(options: ScanOptions): Promise<ScanResult> {
     if (verifier) all = await proveFindings(verifier, all);
     const corr = correlate({ findings: all, inventory: routes, codeCookies, ...(live ? { live: { endpoints: live.endpoints.filter((e) => !e.failure), cookies: live.cookies.map((c) => ({ name: c.name, ...(c.sameSite ? { sameSite: c.sameSite } : {}), ...(c.where === 'OpenAPI security scheme' ? { declared: true } : {}) })), direct: !live.fingerprint.gateway } } : {}) });
     const chains = verifier ? await proveChains(verifier, corr.chains, [...all, ...corr.findings], options.live?.params) : corr.chains;
+    assignStacks(corr.findings, chains, stackSignals, live?.fingerprint);
     return result(corr.findings.sort(compareFindings), corr.routes, chains);
   } finally {
     await verifier?.close();

@@ -111,6 +111,8 @@ export interface Finding {
   proof?: BrowserProof;
   /** `--baseline`: whether the previous report had it. */
   baseline?: 'new' | 'unchanged';
+  /** The stack it sits on (`fastapi-dynamodb`, `lambda-dynamodb`), which picks the knowledge page shown; unset: the generic one. */
+  stack?: string;
 }
 
 export interface FindingInput {

@@ -7,7 +7,7 @@
 import { SEVERITIES, provedRead, severityCounts, type Evidence, type Finding, type Severity } from '../findings/index.ts';
 import type { ScanResult } from '../engine/types.ts';
 import type { Chain } from '../correlate/index.ts';
-import type { RenderContext } from './context.ts';
+import { explainHint, pageFor, type KnowledgeEntry, type RenderContext } from './context.ts';
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -64,7 +64,8 @@ function proof(p: NonNullable<Finding['proof']>): string {
   return `<div class="proof${ok ? '' : ' no'}"><b>Browser proof:</b> ${p.readable ? `a page at <code>${esc(p.origin)}</code> read ${p.bytes} characters of <code>${esc(p.url)}</code> (HTTP ${p.status}${ok ? '' : ', an error response'})` : `a page at <code>${esc(p.origin)}</code> could not read <code>${esc(p.url)}</code>: ${esc(p.error ?? 'no body')}`} in ${esc(p.browser)}${p.cookies.length ? `; victim cookies: ${esc(p.cookies.join(', '))}` : ''}${p.note ? `<br>${esc(p.note)}` : ''}${p.readable && p.excerpt ? `<pre>${esc(p.excerpt)}</pre>` : ''}${p.poc ? `<div class="tag">attacker page: ${esc(p.poc)}</div>` : ''}</div>`;
 }
 
-function chainCard(c: Chain, byFp: Map<string, Finding>): string {
+function chainCard(c: Chain, byFp: Map<string, Finding>, ctx: RenderContext): string {
+  const kb = pageFor(ctx.knowledge, c.id, c.stack);
   const steps = c.steps
     .map((s) => {
       const ev = s.findings
@@ -79,16 +80,29 @@ function chainCard(c: Chain, byFp: Map<string, Finding>): string {
   return `<section class="card chain ${c.severity}" data-chain="${esc(c.id)}"><h3>${sev(c.severity)} ${esc(c.title)} <span class="muted">· ${esc(c.id)} · <code>${esc(`${c.route.method} ${c.route.path || c.route.handler}`)}</code>${c.url ? ` · <code>${esc(c.url)}</code>` : ''}</span></h3>
 <p>${esc(c.story)}.</p><ol class="steps">${steps}</ol>
 ${c.limitedBy ? `<p><b>Severity ${esc(c.severity)}</b>, set by the step “${esc(c.limitedBy.step)}”: ${esc(c.limitedBy.why)}</p>` : '<p><b>Every step holds at full strength.</b></p>'}
-${c.proof ? proof(c.proof) : ''}<div class="tag">${esc([...c.cwe.map((x) => `CWE-${x}`), ...c.owasp].join(' · '))} · <code>crossread explain ${esc(c.id)}</code></div></section>`;
+${c.proof ? proof(c.proof) : ''}${fixCode(kb)}<div class="tag">${esc([...c.cwe.map((x) => `CWE-${x}`), ...c.owasp].join(' · '))} · <code>${esc(explainHint(c.id, kb))}</code></div></section>`;
 }
 
 function findingCard(f: Finding, ctx: RenderContext): string {
   const where = f.location.file ? `${f.location.file}${f.location.start ? `:${f.location.start.line}` : ''}` : `${f.location.method ?? ''} ${f.location.url ?? ''}`.trim();
-  const kb = ctx.knowledge[f.ruleId];
+  const kb = pageFor(ctx.knowledge, f.ruleId, f.stack);
   return `<article class="card finding ${f.severity}" data-severity="${f.severity}" data-rule="${esc(f.ruleId)}"><h3>${sev(f.severity)} ${esc(f.ruleId)} <span class="muted">· ${esc(where)}${f.baseline === 'new' ? ' · new' : ''}${f.confirmedBy?.length ? ' · confirmed live' : ''}</span></h3>
 <p>${esc(f.message)}</p>${f.evidence.map(evidence).join('')}${f.proof ? proof(f.proof) : ''}
-${kb ? `<div class="why">${esc(kb.why)}</div>` : ''}<div class="fix"><b>Fix:</b> ${esc(f.remediation.summary)}</div>
-<div class="tag">${esc([...f.cwe.map((c) => `CWE-${c.id} ${c.name}`), ...f.owasp, `confidence ${f.confidence}`].join(' · '))} · <code>crossread explain ${esc(f.ruleId)}</code></div></article>`;
+${kb ? `<div class="why">${esc(kb.why)}</div>` : ''}<div class="fix"><b>Fix:</b> ${esc(f.remediation.summary)}</div>${fixCode(kb)}
+<div class="tag">${esc([...f.cwe.map((c) => `CWE-${c.id} ${c.name}`), ...f.owasp, `confidence ${f.confidence}`].join(' · '))} · <code>${esc(explainHint(f.ruleId, kb))}</code></div></article>`;
+}
+
+const STACK_LABEL: Record<string, string> = { 'fastapi-dynamodb': 'FastAPI × DynamoDB', 'lambda-dynamodb': 'Lambda × DynamoDB' };
+
+/** The knowledge page's fixed code, folded: the approaches for the finding's stack. */
+function fixCode(kb: KnowledgeEntry | undefined): string {
+  const fixes = kb?.fixes ?? [];
+  if (!fixes.length) return '';
+  const label = kb?.stack && STACK_LABEL[kb.stack] ? ` for ${STACK_LABEL[kb.stack]}` : '';
+  return `<details class="fixcode"><summary>Fixed code${esc(label)} (${fixes.length} ${fixes.length === 1 ? 'example' : 'examples'})</summary>${fixes
+    .slice(0, 3)
+    .map((x) => `${x.approach ? `<div class="muted">${esc(x.approach.replace(/`/g, ''))}</div>` : ''}<pre>${esc(x.code)}</pre>`)
+    .join('')}</details>`;
 }
 
 function routeMatrix(result: ScanResult): string {
@@ -125,7 +139,7 @@ export function renderHtml(result: ScanResult, ctx: RenderContext): string {
 <h1>crossread report</h1>
 <div class="muted">${esc(result.targets.join(' '))} · crossread ${esc(result.tool.version)} · ${result.stats.pythonFiles} Python files${result.iac.length ? `, ${result.iac.length} IaC files` : ''}${result.live ? ` · live: ${result.live.endpoints.length} endpoints, ${result.live.requests} requests` : ''}</div>
 <div class="grade" id="grade" style="--g:${GRADE_COLOUR[g.grade]}"><b class="letter">${esc(g.grade)}</b><div><div><b>${g.score}/100</b> — ${esc(`points lost: ${g.explanation}`)}</div><div class="muted">${result.findings.length} findings (${counts}) · ${result.chains.length} attack chains${result.baseline ? ` · against ${esc(result.baseline.file)}: ${result.baseline.new} new, ${result.baseline.unchanged} unchanged, ${result.baseline.fixed.length} fixed` : ''}</div>${lost ? `<ul>${lost}</ul>` : ''}</div></div>
-${result.chains.length ? `<h2 id="chains">Attack chains (${result.chains.length})</h2><p class="muted">Each chain is as severe as its weakest step.</p>${strong.map((c) => chainCard(c, byFp)).join('')}${weak.length ? `<details><summary>${weak.length} chain${weak.length === 1 ? '' : 's'} held back by a weak step (low or info)</summary>${weak.map((c) => chainCard(c, byFp)).join('')}</details>` : ''}` : ''}
+${result.chains.length ? `<h2 id="chains">Attack chains (${result.chains.length})</h2><p class="muted">Each chain is as severe as its weakest step.</p>${strong.map((c) => chainCard(c, byFp, ctx)).join('')}${weak.length ? `<details><summary>${weak.length} chain${weak.length === 1 ? '' : 's'} held back by a weak step (low or info)</summary>${weak.map((c) => chainCard(c, byFp, ctx)).join('')}</details>` : ''}` : ''}
 ${routeMatrix(result)}
 <h2 id="findings">Findings (<span id="shown">${result.findings.length}</span> shown of ${result.findings.length})</h2>
 <div class="filters">${SEVERITIES.map((s) => `<label><input type="checkbox" value="${s}" checked> ${sev(s)}</label>`).join('')}

@@ -2,13 +2,21 @@
 import { provedRead, securityScore, severityOf, type Finding, type Location, type Severity } from '../findings/index.ts';
 import { CHAINS, type Chain } from '../correlate/index.ts';
 import type { ScanResult } from '../engine/types.ts';
-import type { RenderContext } from './context.ts';
+import { pageFor, type RenderContext } from './context.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
+/** The stack most of a rule's findings (or chains) sit on, whose page becomes the rule's help. */
+function mainStack(items: { id: string; stack?: string }[], id: string): string | undefined {
+  const counts = new Map<string, number>();
+  for (const x of items) if (x.id === id && x.stack) counts.set(x.stack, (counts.get(x.stack) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+}
+
 export function renderSarif(result: ScanResult, ctx: RenderContext): string {
+  const placed = [...result.findings.map((f) => ({ id: f.ruleId, stack: f.stack })), ...result.chains.map((c) => ({ id: c.id, stack: c.stack }))];
   const rules = result.rules.map((r) => {
-    const kb = ctx.knowledge[r.id];
+    const kb = pageFor(ctx.knowledge, r.id, mainStack(placed, r.id));
     const sev = severityOf(r.impact, r.likelihood);
     return {
       id: r.id,
@@ -26,7 +34,7 @@ export function renderSarif(result: ScanResult, ctx: RenderContext): string {
   });
   // attack chains are rules too: one per chain kind that occurs
   for (const spec of CHAINS.filter((c) => result.chains.some((x) => x.id === c.id))) {
-    const kb = ctx.knowledge[spec.id];
+    const kb = pageFor(ctx.knowledge, spec.id, mainStack(placed, spec.id));
     rules.push({
       id: spec.id,
       name: spec.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),

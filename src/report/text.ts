@@ -2,7 +2,7 @@
 import { SEVERITIES, atLeast, type Finding, type Severity } from '../findings/index.ts';
 import type { Chain } from '../correlate/index.ts';
 import type { ScanResult } from '../engine/types.ts';
-import type { RenderContext } from './context.ts';
+import { explainHint, pageFor, type RenderContext } from './context.ts';
 
 const COLORS: Record<Severity | 'dim' | 'bold', [number, number]> = {
   critical: [35, 39], // magenta
@@ -22,7 +22,7 @@ export function renderText(result: ScanResult, ctx: RenderContext): string {
   const minor = result.chains.filter((c) => !atLeast(c.severity, 'medium'));
   if (result.chains.length) {
     out.push(paint('bold', `Attack chains (${result.chains.length})`) + paint('dim', ' · each is as severe as its weakest step'), '');
-    for (const c of shown) out.push(chain(c, byFp, paint), '');
+    for (const c of shown) out.push(chain(c, byFp, paint, ctx), '');
     if (minor.length) {
       out.push(paint('dim', `  ${shown.length ? 'Also' : 'Chains'} held back by a weak step (low or info):`));
       for (const c of minor) out.push(`  ${paint(c.severity, c.severity.toUpperCase().padEnd(8))} ${c.id} on ${c.route.method} ${c.route.path || c.route.handler}${c.limitedBy ? paint('dim', ` — ${c.limitedBy.why}`) : ''}`);
@@ -71,12 +71,12 @@ function finding(f: Finding, ctx: RenderContext, paint: (s: keyof typeof COLORS,
   }
   if (f.proof) lines.push(`  ${paint('bold', 'browser proof:')} ${proofLine(f.proof)}`);
   if (f.confirmedBy?.length) lines.push(`  ${paint('bold', 'confirmed live:')} the running API shows it (evidence below the code); confidence raised to high`);
-  const kb = ctx.knowledge[f.ruleId];
+  const kb = pageFor(ctx.knowledge, f.ruleId, f.stack);
   if (kb) lines.push(`  ${paint('bold', 'why:')} ${kb.why}`);
   lines.push(`  ${paint('bold', 'fix:')} ${f.remediation.summary}`);
   const tags = [...f.cwe.map((c) => `CWE-${c.id}`), ...f.owasp, `confidence ${f.confidence}`];
   if (f.route) tags.push(f.route.path ? `${f.route.method} ${f.route.path}` : `handler ${f.route.handler}`);
-  lines.push(paint('dim', `  ${tags.join(' · ')} · crossread explain ${f.ruleId}`));
+  lines.push(paint('dim', `  ${tags.join(' · ')} · ${explainHint(f.ruleId, kb)}`));
   return lines.join('\n');
 }
 
@@ -117,7 +117,7 @@ function proofLine(p: NonNullable<Finding['proof']>): string {
   return `${head}${cookies}${p.note && p.readable ? `\n        ${p.note}` : ''}${p.readable && p.excerpt ? `\n        read: ${p.excerpt.replace(/\s+/g, ' ').slice(0, 160)}` : ''}${p.poc ? `\n        attacker page: ${p.poc}` : ''}`;
 }
 
-function chain(c: Chain, byFp: Map<string, Finding>, paint: (s: keyof typeof COLORS, t: string) => string): string {
+function chain(c: Chain, byFp: Map<string, Finding>, paint: (s: keyof typeof COLORS, t: string) => string, ctx: RenderContext): string {
   const lines = [`${paint(c.severity, c.severity.toUpperCase().padEnd(8))} ${paint('bold', c.id)}  ${c.route.method} ${c.route.path || c.route.handler}${c.url ? paint('dim', ` (${c.url})`) : ''}${c.baseline === 'new' ? paint('bold', '  [new]') : ''}`, `  ${c.title}: ${c.story}.`];
   c.steps.forEach((s, i) => {
     lines.push(`  ${i + 1}. ${paint(s.severity, `[${s.severity}]`)} ${s.title}: ${s.why}`);
@@ -131,7 +131,7 @@ function chain(c: Chain, byFp: Map<string, Finding>, paint: (s: keyof typeof COL
   });
   if (c.limitedBy) lines.push(`  ${paint('bold', 'severity:')} ${c.severity}, set by step "${c.limitedBy.step}" — ${c.limitedBy.why}`);
   if (c.proof) lines.push(`  ${paint('bold', 'browser proof:')} ${proofLine(c.proof)}`);
-  lines.push(paint('dim', `  ${c.cwe.map((x) => `CWE-${x}`).join(' · ')} · ${c.owasp.join(' · ')} · crossread explain ${c.id}`));
+  lines.push(paint('dim', `  ${c.cwe.map((x) => `CWE-${x}`).join(' · ')} · ${c.owasp.join(' · ')} · ${explainHint(c.id, pageFor(ctx.knowledge, c.id, c.stack))}`));
   return lines.join('\n');
 }
 
