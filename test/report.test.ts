@@ -90,6 +90,13 @@ test('HTML report: self-contained, renders in Chromium without console errors, f
     assert.equal(await page.locator('article.finding').count(), r.findings.length);
     assert.ok((await page.locator('#routes + table tbody tr').count()) > 5, 'the route × exposure matrix');
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined, 'markup in scan text does not run');
+    // each finding shows the fixed code of its stack's page: the FastAPI route's and the Lambda handler's differ
+    const card = (rule: string, file: string) => page.locator(`article.finding[data-rule="${rule}"]`).filter({ hasText: file }).first();
+    const fastapiFix = card('dynamodb-key-from-request', 'app/routes/profiles.py').locator('details.fixcode');
+    await fastapiFix.locator('summary').click();
+    assert.match((await fastapiFix.textContent()) ?? '', /for FastAPI × DynamoDB[\s\S]*Depends\(get_current_user\)/);
+    assert.match((await card('dynamodb-key-from-request', 'lambda_handlers/export.py').locator('details.fixcode').textContent()) ?? '', /for Lambda × DynamoDB[\s\S]*def handler\(event, context\)/);
+    assert.match((await card('dynamodb-key-from-request', 'lambda_handlers/export.py').locator('.tag').textContent()) ?? '', /crossread explain dynamodb-key-from-request --framework lambda --datastore dynamodb/);
     // filters: untick critical and high, then choose one rule
     await page.locator('.filters input[value=critical]').uncheck();
     await page.locator('.filters input[value=high]').uncheck();
