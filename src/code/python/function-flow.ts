@@ -241,6 +241,11 @@ class FunctionAnalyzer {
     if (!fn) return [];
     const fnText = fn.text;
     if (fn.type === 'identifier' && OPAQUE.has(fnText)) return [];
+    // what the function calls, for telling how a dependency authenticates (request.cookies.get, jwt.decode, verifiers)
+    if (/^[\w.]+$/.test(fnText) && !this.calleeText.has(fnText) && this.calleeText.size < 80) {
+      this.calleeText.add(fnText);
+      this.callees.push(fnText);
+    }
     const argList = node.childForFieldName('arguments');
     const argNodes = argList?.type === 'generator_expression' ? [argList] : argList?.namedChildren ?? [];
     const kwNodes: Record<string, Node> = {};
