@@ -112,6 +112,66 @@ ${extra}`;
     assert.match(render('text', bearer, { color: false, knowledge: {} }), /cross-origin-bola on GET \/profiles\/\{user_id\} — the route authenticates with a bearer token/);
   });
 
+  test('a plain Lambda handler that reads the session cookie (REST Cookie header, HTTP API cookies list) and echoes the origin forms cross-origin-bola', async () => {
+    const handler = (cookie: string) => `import json
+import os
+
+import boto3
+
+dynamodb = boto3.resource("dynamodb")
+sessions = dynamodb.Table(os.environ.get("SESSIONS_TABLE", "sessions"))
+profiles = dynamodb.Table(os.environ.get("PROFILES_TABLE", "profiles"))
+
+
+def session_of(event):
+${cookie}
+    return sessions.get_item(Key={"session_id": sid}).get("Item") if sid else None
+
+
+def handler(event, context):
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    if session_of(event) is None:
+        return {"statusCode": 401, "body": ""}
+    item = profiles.get_item(Key={"user_id": event["pathParameters"]["user_id"]}).get("Item")
+    cors = {"Access-Control-Allow-Origin": headers.get("origin", ""), "Access-Control-Allow-Credentials": "true"}
+    return {"statusCode": 200, "headers": cors, "body": json.dumps(item, default=str)}
+`;
+    const template = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ProfileFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: .
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            Path: /profiles/{user_id}
+            Method: get
+`;
+    const shapes = {
+      rest: '    raw = {k.lower(): v for k, v in (event.get("headers") or {}).items()}.get("cookie", "")\n    sid = raw.partition("session=")[2].split(";")[0]',
+      http: '    jar = dict(c.split("=", 1) for c in event.get("cookies") or [])\n    sid = jar.get("session")',
+    };
+    for (const [shape, cookie] of Object.entries(shapes)) {
+      const dir = mkdtempSync(join(tmpdir(), 'crossread-lambda-cookie-'));
+      writeFileSync(join(dir, 'app.py'), handler(cookie));
+      writeFileSync(join(dir, 'template.yaml'), template);
+      const r = await scan({ paths: [dir], cwd: dir });
+      rmSync(dir, { recursive: true });
+      const bola = chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}')[0];
+      assert.ok(bola, `${shape}: ${showChains(r.chains)}`);
+      assert.equal(bola.severity, 'high', `${shape}: cookie SameSite unknown`);
+      assert.match(bola.steps.find((st) => st.id === 'ambient-auth')!.why, /session cookie/);
+      const cors = r.findings.find((f) => f.ruleId === 'cors-reflected-origin')!;
+      assert.match(cors.message, /the API accepts cookies/, shape);
+      assert.ok(!r.findings.some((f) => f.ruleId === 'dynamodb-key-from-request' && /sessions/.test(f.message)), `${shape}: the session lookup is not a BOLA`);
+    }
+  });
+
   test('SARIF: chains are results with related locations and code flows through their steps', async () => {
     const r = await scan({ paths: ['examples/profiles-api'], cwd: ROOT });
     const log = JSON.parse(render('sarif', r, { color: false, knowledge: {} }));

@@ -187,7 +187,7 @@ const FIELD_LINE = /^[ \t]*([A-Za-z_]\w*)[ \t]*:[ \t]*[^=\s]/gm;
 
 /** Tokens that show which ambient credentials a module reads (see platform facts §7.2). */
 const AUTH_TOKENS =
-  /\b(?:APIKeyCookie|SessionMiddleware|set_cookie|HTTPBearer|OAuth2PasswordBearer|OAuth2AuthorizationCodeBearer|APIKeyHeader|CognitoCurrentUser)\b|\.cookies\b|\bCookie\(|["'](?:cookie|Cookie|authorization|Authorization)["']/g;
+  /\b(?:APIKeyCookie|SessionMiddleware|SimpleCookie|set_cookie|HTTPBearer|OAuth2PasswordBearer|OAuth2AuthorizationCodeBearer|APIKeyHeader|CognitoCurrentUser)\b|\.cookies\b|\bCookie\(|["'](?:cookies?|Cookie|authorization|Authorization)["']/g;
 
 class ModuleExtractor {
   readonly model: ModuleModel;
@@ -501,10 +501,13 @@ class ModuleExtractor {
   private authSignals(root: Node): void {
     const sig = this.model.authSignals;
     for (const m of this.source.matchAll(AUTH_TOKENS)) {
-      const node = root.descendantForIndex(m.index + (m[0].startsWith('.') ? 1 : 0));
+      // past the leading `.` or quote, so the node is the identifier or the string's content
+      const node = root.descendantForIndex(m.index + (/^[."']/.test(m[0]) ? 1 : 0));
       if (!node || (node.type !== 'identifier' && node.type !== 'string_content')) continue;
       if (node.parent?.type === 'dotted_name' || node.parent?.type === 'aliased_import') continue; // the import itself
       const where = `${m[0].replace(/^[.(]/, '')} (line ${node.startPosition.row + 1})`;
+      // "cookies" as a string is the HTTP API (payload 2.0) event's cookie list; as a word elsewhere it is not a read
+      if (/^["']cookies["']$/.test(m[0]) && !/\bevent\b|\.get\(/.test(this.lines.at(node.startPosition.row + 1))) continue;
       if (/ookie|Session/.test(m[0])) sig.cookie.push(where);
       else sig.bearer.push(where);
       if (m[0] === 'set_cookie' && sig.cookieSet.length < 20) {

@@ -856,6 +856,7 @@ export function summariseFunction(fn: Node, decorators: Node[], lines: Lines, qu
   return {
     name: qualifier ? `${qualifier}.${name}` : name,
     line,
+    endLine: fn.endPosition.row + 1,
     params: ps,
     decorators: routes.map((d) => routeDecorator(d.d)),
     lambda: ps.length === 2 && /^_?event$/.test(ps[0].name),

@@ -195,6 +195,8 @@ export interface ParamInfo {
 export interface FunctionSummary {
   name: string;
   line: number;
+  /** The last line of the function's body. */
+  endLine: number;
   params: ParamInfo[];
   decorators: Expr[];
   lambda: boolean;

@@ -186,7 +186,7 @@ export class RouteModel {
           routed = true;
         }
         if (!routed && fn.lambda) {
-          this.handlers.push({ module: m, fn, kind: 'lambda', method: 'ANY', path: '', auth: [], roles: [{ k: 'event' }, { k: 'none' }] });
+          this.handlers.push({ module: m, fn, kind: 'lambda', method: 'ANY', path: '', auth: lambdaAuth(m, fn), roles: [{ k: 'event' }, { k: 'none' }] });
         }
       }
     }
@@ -272,10 +272,11 @@ export class RouteModel {
         if (d === 'Cookie') out.push({ style: 'cookie', via: `Cookie parameter ${p.name} of ${f.fn.name}() (${f.module.file})` });
         if (d === 'Header' && /authorization|token|api_key/i.test(p.name)) out.push({ style: 'bearer', via: `${p.name} header of ${f.fn.name}() (${f.module.file})` });
       }
+      // what the dependency calls counts when it turns requests away (raises); an "optional user" that swallows a failed decode does not
       for (const text of f.fn.callees) {
         const qc = this.resolver.qualify(dotted(text), f.module) ?? text;
-        if (/cookies/.test(text)) out.push({ style: 'cookie', via: `request.cookies in ${f.fn.name}() (${f.module.file})` });
-        else if (VERIFIERS.test(qc) || /^jwt\.|^jose\./.test(qc)) out.push({ style: 'bearer', via: `${qc}() in ${f.fn.name}() (${f.module.file})` });
+        if (/cookies/.test(text) && f.fn.raises) out.push({ style: 'cookie', via: `request.cookies in ${f.fn.name}() (${f.module.file})` });
+        else if (/^(jwt|jose)\./.test(qc) ? f.fn.raises : VERIFIERS.test(qc)) out.push({ style: 'bearer', via: `${qc}() in ${f.fn.name}() (${f.module.file})` });
       }
       const reads = JSON.stringify(f.fn.returns);
       if (/"state"/.test(reads)) out.push({ style: 'middleware', via: `request.state in ${f.fn.name}() (${f.module.file})` });
@@ -286,6 +287,36 @@ export class RouteModel {
     this.authMemo.set(key, result);
     return result;
   }
+}
+
+/**
+ * What a plain Lambda handler authenticates with, from the credentials its code reads (the Cookie header or
+ * the HTTP API `cookies` list, the Authorization header) in the handler or a function of its module it calls.
+ * Authorizer claims are seen by the flow as identity, not here.
+ */
+function lambdaAuth(m: ModuleModel, fn: FunctionSummary): Handler['auth'] {
+  const called = new Set(fn.callees.map((c) => c.split('.').at(-1)));
+  const spans = [fn, ...m.functions.filter((g) => g !== fn && called.has(g.name.split('.').at(-1)))].map((g) => ({ name: g.name, from: g.line, to: g.endLine }));
+  const out: Handler['auth'] = [];
+  const inSpan = (signal: string) => {
+    const line = Number(/\(line (\d+)\)/.exec(signal)?.[1] ?? 0);
+    return spans.find((sp) => line >= sp.from && line <= sp.to);
+  };
+  for (const c of m.authSignals.cookie) {
+    const sp = inSpan(c);
+    if (sp && !/set_cookie/.test(c)) {
+      out.push({ style: 'cookie', via: `the request's cookies read in ${sp.name}() (${m.file}:${/\(line (\d+)\)/.exec(c)![1]})` });
+      break;
+    }
+  }
+  for (const b of m.authSignals.bearer) {
+    const sp = inSpan(b);
+    if (sp && /authorization/i.test(b)) {
+      out.push({ style: 'bearer', via: `the Authorization header read in ${sp.name}() (${m.file}:${/\(line (\d+)\)/.exec(b)![1]})` });
+      break;
+    }
+  }
+  return out;
 }
 
 function dedupeAuth(list: { style: AuthStyle; via: string }[]): { style: AuthStyle; via: string }[] {

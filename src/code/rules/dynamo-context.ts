@@ -78,6 +78,12 @@ function shares(labels: Label[], inputs: (Label & { k: 'request' })[]): boolean 
   return labels.some((l) => l.k === 'request' && inputs.some((i) => i.origin === l.origin && i.name === l.name));
 }
 
+/** A key taken from the session cookie, a token or an API-key header: the lookup that authenticates the caller. */
+const CREDENTIAL_NAME = /sess|sid|token|jwt|auth|api[_-]?key/i;
+function isCredentialLookup(l: Label & { k: 'request' }, credentialKey: boolean): boolean {
+  return (l.origin === 'cookie' || l.origin === 'header') && (CREDENTIAL_NAME.test(l.name) || credentialKey);
+}
+
 function hasItem(labels: Label[], id: string): boolean {
   return labels.some((l) => l.k === 'item' && l.id === id);
 }
@@ -93,7 +99,9 @@ export function judge(project: PythonProject): Judged[] {
     for (const a of facts.accesses) {
       if (!isDynamoReceiver(project, a)) continue;
       const keyLabels = a.keys.flatMap((k) => k.labels);
-      const inputs = requestLabels(keyLabels);
+      // a session or API-key lookup keyed by the credential itself is authentication, not an object the caller picks
+      const credentialKey = a.keys.length > 0 && a.keys.every((k) => CREDENTIAL_NAME.test(k.attr));
+      const inputs = requestLabels(keyLabels).filter((l) => !isCredentialLookup(l, credentialKey));
       const table = tableName(project, a);
       const location: Location = { file: a.module.file, start: { line: a.call.loc.line, column: a.call.loc.col } };
       const evidence: Evidence[] = [{ kind: 'code', file: a.module.file, line: a.call.loc.line, snippet: a.call.snippet, note: a.via ? `in ${a.via}` : undefined }];
