@@ -172,6 +172,43 @@ Resources:
     }
   });
 
+  test('cross-origin-error-leak: a debug traceback (answered outside CORSMiddleware) forms no chain, returned exception text does; bearer-only auth holds it at low', async () => {
+    const app = (auth: 'cookie' | 'bearer', body: string) => `import boto3
+from botocore.exceptions import ClientError
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.security import ${auth === 'cookie' ? 'APIKeyCookie' : 'HTTPBearer'}
+
+app = FastAPI(debug=True)
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True, allow_methods=["*"], allow_headers=["*"])
+orders = boto3.resource("dynamodb").Table("orders")
+scheme = ${auth === 'cookie' ? 'APIKeyCookie(name="session")' : 'HTTPBearer()'}
+
+
+@app.get("/orders/recent")
+def recent(token=Depends(scheme)):
+${body}
+`;
+    const traceback = '    return orders.scan(Limit=10)["Items"]';
+    const detail = '    try:\n        return orders.scan(Limit=10)["Items"]\n    except ClientError as e:\n        return JSONResponse(status_code=500, content={"error": str(e)})';
+    const run = async (auth: 'cookie' | 'bearer', body: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'crossread-error-leak-'));
+      writeFileSync(join(dir, 'app.py'), app(auth, body));
+      const r = await scan({ paths: [dir], cwd: dir });
+      rmSync(dir, { recursive: true });
+      return r;
+    };
+    const tb = await run('cookie', traceback);
+    assert.ok(tb.findings.some((f) => f.ruleId === 'debug-mode-enabled'), 'debug mode is still reported');
+    assert.equal(chainsOf(tb.chains, 'cross-origin-error-leak').length, 0, showChains(tb.chains));
+    const cookie = await run('cookie', detail);
+    assert.equal(chainsOf(cookie.chains, 'cross-origin-error-leak')[0]?.severity, 'medium', showChains(cookie.chains));
+    const bearer = chainsOf((await run('bearer', detail)).chains, 'cross-origin-error-leak')[0];
+    assert.equal(bearer?.severity, 'low');
+    assert.match(bearer.limitedBy!.why, /bearer token in a header/);
+  });
+
   test('SARIF: chains are results with related locations and code flows through their steps', async () => {
     const r = await scan({ paths: ['examples/profiles-api'], cwd: ROOT });
     const log = JSON.parse(render('sarif', r, { color: false, knowledge: {} }));

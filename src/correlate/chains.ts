@@ -129,6 +129,8 @@ const ANYONE = new Set(['anyone']);
 const BOLA_TOPICS = new Set(['bola-dynamodb-key', 'broken-object-level-authorization']);
 const DATA_TOPICS = new Set(['excessive-data-exposure', 'bulk-data-exposure', 'unauthenticated-data-access']);
 const ERROR_TOPICS = new Set(['error-disclosure', 'debug-information-exposure']);
+/** The message of a debug-mode finding about tracebacks (not one about a handler returning the environment or settings). */
+const DEBUG_ON = /runs with debug on/;
 const TOKEN_AUTHORIZERS = new Set(['cognito', 'jwt', 'lambda', 'lambda-token', 'lambda-request', 'iam', 'custom']);
 
 const onRoute = (r: RouteExposure, ctx: ChainContext): Finding[] => r.findings.map((fp) => ctx.findings.get(fp)).filter((f): f is Finding => !!f && !f.suppressed);
@@ -190,14 +192,24 @@ function liveCorsSeverity(r: RouteExposure, ctx: ChainContext, f: Finding, crede
  */
 function readSeverity(r: RouteExposure, ctx: ChainContext, credentials: boolean): Severity {
   if (!credentials) return 'low';
-  return gatedByToken(r, ctx) ? 'low' : 'medium';
+  return gatedByToken(r, ctx) || headerAuthOnly(r) ? 'low' : 'medium';
+}
+
+/** The code authenticates the route only by a header (bearer, API key, basic, authorizer claims): a foreign page's request carries none. */
+function headerAuthOnly(r: RouteExposure): string | undefined {
+  const auth = r.auth.filter((a) => a !== 'none' && a !== 'gateway-or-none');
+  if (!r.handler || !auth.length || auth.includes('cookie') || auth.includes('middleware')) return undefined;
+  return auth.includes('bearer') ? 'a bearer token' : auth.includes('api-key') ? 'an API key header' : auth.includes('basic') ? 'HTTP basic credentials' : "the gateway authorizer's token";
 }
 
 /** Why a readable response is worth no more than `readSeverity` says. */
 function readWhy(r: RouteExposure, ctx: ChainContext, credentials: boolean): string {
   if (!credentials) return '; without credentials the page reads only what anyone can fetch directly';
   const gate = gatedByToken(r, ctx);
-  return gate ? `; but every gateway in front (${gate}) wants a token in the Authorization header, so a cross-site request stops there before the code runs` : "; with credentials the page reads the answers the victim's session gets";
+  if (gate) return `; but every gateway in front (${gate}) wants a token in the Authorization header, so a cross-site request stops there before the code runs`;
+  const header = headerAuthOnly(r);
+  if (header) return `; but the route authenticates with ${header} in a header, which a foreign page cannot make the browser send: it reads only what an anonymous request gets`;
+  return "; with credentials the page reads the answers the victim's session gets";
 }
 
 function ambientAuthStep(r: RouteExposure, ctx: ChainContext): StepResult {
@@ -250,8 +262,18 @@ function bolaStep(r: RouteExposure, ctx: ChainContext): StepResult {
   return { holds: true, severity: 'critical', why: `${fs[0].ruleId} (${where(fs[0])}): ${firstClause(fs[0].message)}`, findings: fs };
 }
 
+/**
+ * Starlette's ServerErrorMiddleware answers unhandled exceptions (the debug traceback among them) outside
+ * CORSMiddleware, so that answer carries no CORS headers; only a layer that adds them to every response (an HTTP
+ * API or function URL CORS configuration) or a live read makes it readable cross-origin.
+ */
+function tracebackReadable(r: RouteExposure, ctx: ChainContext): boolean {
+  return r.cors.some((c) => c.actual.layer === 'gateway' || c.actual.layer === 'function-url') || onRoute(r, ctx).some((f) => f.source === 'live' && f.topic === 'debug-information-exposure');
+}
+
 function errorStep(r: RouteExposure, ctx: ChainContext): StepResult {
-  const fs = onRoute(r, ctx).filter((f) => ERROR_TOPICS.has(f.topic) && f.severity !== 'info');
+  const readableTraceback = tracebackReadable(r, ctx);
+  const fs = onRoute(r, ctx).filter((f) => ERROR_TOPICS.has(f.topic) && f.severity !== 'info' && (readableTraceback || !DEBUG_ON.test(f.message)));
   if (!fs.length) return NO;
   const debug = fs.find((f) => f.topic === 'debug-information-exposure');
   const f = debug ?? fs[0];
