@@ -172,6 +172,69 @@ Resources:
     }
   });
 
+  test('a REST API Lambda REQUEST authorizer that reads the Cookie header is a cookie credential, not a token gate', async () => {
+    const handler = `import json
+import os
+
+import boto3
+
+profiles = boto3.resource("dynamodb").Table(os.environ.get("PROFILES_TABLE", "profiles"))
+
+
+def handler(event, context):
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    item = profiles.get_item(Key={"user_id": event["pathParameters"]["user_id"]}).get("Item")
+    cors = {"Access-Control-Allow-Origin": headers.get("origin", ""), "Access-Control-Allow-Credentials": "true"}
+    return {"statusCode": 200, "headers": cors, "body": json.dumps(item, default=str)}
+`;
+    const template = (identity: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      Auth:
+        DefaultAuthorizer: SessionAuth
+        Authorizers:
+          SessionAuth:
+            FunctionArn: !GetAtt AuthFunction.Arn
+${identity}
+  AuthFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: auth.handler
+      Runtime: python3.12
+      CodeUri: .
+  ProfileFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: .
+      Events:
+        Get:
+          Type: Api
+          Properties:
+            RestApiId: !Ref Api
+            Path: /profiles/{user_id}
+            Method: get
+`;
+    const run = async (identity: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'crossread-cookie-authorizer-'));
+      writeFileSync(join(dir, 'app.py'), handler);
+      writeFileSync(join(dir, 'template.yaml'), template(identity));
+      const r = await scan({ paths: [dir], cwd: dir });
+      rmSync(dir, { recursive: true });
+      return chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}')[0];
+    };
+    const cookie = await run('            FunctionPayloadType: REQUEST\n            Identity:\n              Headers:\n                - Cookie');
+    assert.equal(cookie?.severity, 'high');
+    assert.match(cookie.steps.find((st) => st.id === 'ambient-auth')!.why, /authorizer of Api GET \/profiles\/\{user_id\} reads it from the Cookie header/);
+    const token = await run('            Identity:\n              Header: Authorization');
+    assert.equal(token, undefined, 'behind a TOKEN authorizer on the Authorization header there is no credential a foreign page can make the browser send');
+  });
+
   test('cross-origin-error-leak: a debug traceback (answered outside CORSMiddleware) forms no chain, returned exception text does; bearer-only auth holds it at low', async () => {
     const app = (auth: 'cookie' | 'bearer', body: string) => `import boto3
 from botocore.exceptions import ClientError

@@ -247,7 +247,8 @@ function ambientAuthStep(r: RouteExposure, ctx: ChainContext): StepResult {
   if (seen.length) {
     return { holds: true, severity: 'medium', why: `the cookies the target sets (${seen.map((c) => `${c.name}; SameSite=${c.sameSite ?? 'unset, Lax in Chrome'}`).join(', ')}) go only with same-site requests: a cross-site page gets them only from a sibling subdomain`, findings: [] };
   }
-  return { holds: true, severity: 'high', why: `the route accepts a session cookie (${codeAuth.includes('cookie') ? 'the code reads it' : declared.map((c) => c.name).join(', ')}); no Set-Cookie was seen, so its SameSite is unknown — with SameSite=None (what a front end on another site needs) browsers attach it to requests from any site, and the chain is critical`, findings: [] };
+  const cookieAuthorizer = r.cors.find((c) => c.authorizer?.endsWith('-cookie'));
+  return { holds: true, severity: 'high', why: `the route accepts a session cookie (${cookieAuthorizer ? `the authorizer of ${cookieAuthorizer.via} reads it from the Cookie header` : codeAuth.includes('cookie') ? 'the code reads it' : declared.map((c) => c.name).join(', ')}); no Set-Cookie was seen, so its SameSite is unknown — with SameSite=None (what a front end on another site needs) browsers attach it to requests from any site, and the chain is critical`, findings: [] };
 }
 
 function readStep(r: RouteExposure): StepResult {

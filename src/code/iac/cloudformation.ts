@@ -341,7 +341,9 @@ class TemplateReader {
     for (const [name, a, key] of this.entries(node)) {
       const at = this.place(key, `Authorizers.${name}`);
       const identity = this.get(a, 'Identity');
-      const sources = [...this.strings(this.get(identity, 'Header')).map((h) => `header ${typeof h === 'string' ? h : h.unresolved}`), ...this.strings(this.get(a, 'IdentitySource')).map((s) => (typeof s === 'string' ? s : s.unresolved))];
+      // TOKEN authorizers name one Header; REQUEST authorizers (REST and HTTP API) list Headers
+      const headers = [...this.strings(this.get(identity, 'Header')), ...this.strings(this.get(identity, 'Headers'))];
+      const sources = [...headers.map((h) => `header ${typeof h === 'string' ? h : h.unresolved}`), ...this.strings(this.get(a, 'IdentitySource')).map((s) => (typeof s === 'string' ? s : s.unresolved))];
       const src = sources.length ? { identitySource: sources } : {};
       if (this.get(a, 'UserPoolArn')) out.set(name, { kind: 'cognito', name, ...src, at });
       else if (this.get(a, 'FunctionArn')) out.set(name, { kind: 'lambda', name, ...src, at });
