@@ -7,6 +7,7 @@ import type { Evidence, Location, Route } from '../../findings/index.ts';
 import type { PythonProject } from '../python/app-model.ts';
 import { hasIdentity, requestLabels, type Access, type HandlerFacts, type Label } from '../python/dataflow.ts';
 import type { Handler } from '../python/routes.ts';
+import type { IacLinks } from '../iac/link.ts';
 import { describe, effective } from '../python/resolve.ts';
 
 export type Verdict = 'key-from-request' | 'missing-ownership-check' | 'unauthenticated-access' | 'scan-exposed' | 'table-from-request';
@@ -23,12 +24,21 @@ export interface Judged {
   route: Route;
   evidence: Evidence[];
   authenticated: boolean;
+  /** The gateway authorizers that authenticate the caller in front of the code, when the IaC shows them on every path. */
+  gateway?: string;
 }
 
 const READ = new Set(['get_item', 'query', 'batch_get_item', 'transact_get_items']);
 const WRITE = new Set(['update_item', 'delete_item', 'transact_write_items']);
 const USER_DATA = /user|profile|account|customer|member|owner|order|invoice|payment|address|session|token|email|phone|patient|employee|person|cart|subscription/i;
-const memo = new WeakMap<PythonProject, Judged[]>();
+const memo = new WeakMap<PythonProject, { links?: IacLinks; judged: Judged[] }>();
+
+/** Every gateway route in front of the handler checks identity (a Cognito, JWT, Lambda or IAM authorizer): the caller is authenticated there. */
+export function gatewayAuthenticated(h: Handler, links: IacLinks | undefined): string | undefined {
+  const bindings = links?.bindings.get(h) ?? [];
+  if (!bindings.length || !bindings.every((b) => ['cognito', 'jwt', 'lambda', 'iam'].includes(b.route.authorizer.kind))) return undefined;
+  return [...new Set(bindings.map((b) => `${b.route.authorizer.kind} authorizer on ${b.api.name} ${b.route.method} ${b.route.path}`))].join(', ');
+}
 
 export function routeOf(h: Handler): Route {
   return h.kind === 'lambda' ? { method: 'ANY', path: '', handler: `${h.module.module}.${h.fn.name}` } : { method: h.method, path: h.path, handler: `${h.module.module}.${h.fn.name}` };
@@ -88,13 +98,14 @@ function hasItem(labels: Label[], id: string): boolean {
   return labels.some((l) => l.k === 'item' && l.id === id);
 }
 
-export function judge(project: PythonProject): Judged[] {
+export function judge(project: PythonProject, links?: IacLinks): Judged[] {
   const cached = memo.get(project);
-  if (cached) return cached;
+  if (cached && cached.links === links) return cached.judged;
   const out: Judged[] = [];
   for (const h of project.handlers) {
     const facts = project.facts(h);
-    const authenticated = h.kind === 'lambda' || h.auth.length > 0 || facts.identity.length > 0;
+    const gateway = gatewayAuthenticated(h, links);
+    const authenticated = h.kind === 'lambda' || h.auth.length > 0 || facts.identity.length > 0 || !!gateway;
     const route = routeOf(h);
     for (const a of facts.accesses) {
       if (!isDynamoReceiver(project, a)) continue;
@@ -105,7 +116,7 @@ export function judge(project: PythonProject): Judged[] {
       const table = tableName(project, a);
       const location: Location = { file: a.module.file, start: { line: a.call.loc.line, column: a.call.loc.col } };
       const evidence: Evidence[] = [{ kind: 'code', file: a.module.file, line: a.call.loc.line, snippet: a.call.snippet, note: a.via ? `in ${a.via}` : undefined }];
-      const base = { handler: h, facts, access: a, table, location, route, authenticated };
+      const base = { handler: h, facts, access: a, table, location, route, authenticated, ...(gateway ? { gateway } : {}) };
       const returned = hasItem(facts.returns, a.id);
 
       const nameInputs = requestLabels([...a.tableName, ...a.expression]);
@@ -158,7 +169,7 @@ export function judge(project: PythonProject): Judged[] {
       });
     }
   }
-  memo.set(project, out);
+  memo.set(project, { links, judged: out });
   return out;
 }
 

@@ -17,13 +17,13 @@ export const rule: Rule = {
     limits:
       'Follows request input through assignments, f-strings, containers and project helpers one to three calls deep; values stored on objects, in caches or in other services are not followed. Admin-only routes that legitimately read any item look the same: suppress them with a reason.',
   },
-  check({ project, report }) {
-    for (const j of judge(project)) {
+  check({ project, iac, report }) {
+    for (const j of judge(project, iac?.links)) {
       if (j.verdict !== 'key-from-request') continue;
       const op = j.access!.call.op;
       const write = op === 'update_item' || op === 'delete_item' || op.startsWith('transact_write');
       report({
-        message: `${routeText(j.handler)}: ${op}${tableText(j)} is keyed by ${inputsText(j.inputs)} with no ownership check, so any caller can ${write ? 'change or delete' : 'read'} another user's item (no browser or CORS needed).`,
+        message: `${routeText(j.handler)}: ${op}${tableText(j)} is keyed by ${inputsText(j.inputs)} with no ownership check, so any caller${j.gateway && !j.handler.auth.length ? ` the gateway lets in (${j.gateway}: any signed-in user)` : ''} can ${write ? 'change or delete' : 'read'} another user's item (no browser or CORS needed).`,
         location: j.location,
         route: j.route,
         impact: 'high',

@@ -16,8 +16,8 @@ export const rule: Rule = {
     remediation: 'After get_item, compare the item\'s owner attribute with the caller (if item["owner_id"] != user["sub"]: raise HTTPException(404)), or key the read on the caller.',
     limits: 'Recognises comparisons in the handler (if/assert and calls named like is_owner/authorize); checks hidden in decorators or middleware are not seen.',
   },
-  check({ project, report }) {
-    for (const j of judge(project)) {
+  check({ project, iac, report }) {
+    for (const j of judge(project, iac?.links)) {
       if (j.verdict !== 'missing-ownership-check') continue;
       report({
         message: `${routeText(j.handler)}: the item from ${j.access!.call.op}${tableText(j)} keyed by ${inputsText(j.inputs)} is returned, and the caller (${j.facts.identity.slice(0, 2).join(', ')}) is never compared with its owner.`,

@@ -16,9 +16,9 @@ export const rule: Rule = {
     remediation: 'Query by the caller\'s partition key instead of scanning; if a listing is really public, project only public attributes (ProjectionExpression) and paginate.',
     limits: 'A scan restricted by FilterExpression on the caller, or with ProjectionExpression / Select="COUNT", is not reported; whether the projected fields are public is not judged.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     const onLambda = behindGateway(project);
-    for (const j of judge(project)) {
+    for (const j of judge(project, iac?.links)) {
       if (j.verdict !== 'scan-exposed') continue;
       const what = j.access!.call.op === 'scan' ? 'a full scan' : 'a query on a constant key';
       report({

@@ -16,8 +16,8 @@ export const rule: Rule = {
     remediation: 'Choose tables from a fixed mapping and keep expression text constant: pass request values only through ExpressionAttributeValues and attribute names through an allowlisted ExpressionAttributeNames.',
     limits: 'A lookup in a constant mapping is still reported when the key is not checked first; suppress it with a reason if the mapping is closed.',
   },
-  check({ project, report }) {
-    for (const j of judge(project)) {
+  check({ project, iac, report }) {
+    for (const j of judge(project, iac?.links)) {
       if (j.verdict !== 'table-from-request') continue;
       const where = j.access ? (j.access.tableName.length && !j.access.expression.length ? 'table name' : 'expression text') : 'table name';
       report({

@@ -17,9 +17,9 @@ export const rule: Rule = {
     limits:
       'Authentication added outside the code (an API Gateway authorizer, an auth middleware that rejects requests) is not seen here; the IaC rules see gateway authorizers. "User data" is inferred from table, key, route and function names.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     const onLambda = behindGateway(project);
-    for (const j of judge(project)) {
+    for (const j of judge(project, iac?.links)) {
       if (j.verdict !== 'unauthenticated-access') continue;
       const keyed = j.inputs.length ? ` keyed by ${inputsText(j.inputs)}` : '';
       const who = onLambda ? 'any caller the API Gateway lets through (check its authorizer)' : 'anyone who can reach the API';
