@@ -1,7 +1,7 @@
 /** The CLI as users run it: exit codes, formats, bad input, discovery rules, suppressions. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
@@ -228,4 +228,16 @@ test('--baseline: a fixed finding shows as fixed, a new one as new, and --fail-o
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('app CORS findings weigh the gateway: behind a token authorizer on every route the cookie-riding read is medium; without the templates it is critical', async () => {
+  const withIac = JSON.parse((await run(['scan', 'examples/profiles-api', '--format', 'json', '--fail-on', 'none'])).out) as { findings: { ruleId: string; severity: string; message: string }[] };
+  const gated = withIac.findings.find((f) => f.ruleId === 'cors-wildcard-with-credentials')!;
+  assert.equal(gated.severity, 'medium');
+  assert.match(gated.message, /every gateway route in front \(ProfilesApi ANY \/\{proxy\+\}: cognito, aws_apigatewayv2_api\.http ANY \$default: cognito\) wants a token in the Authorization header/);
+  const dir = mkdtempSync(join(tmpdir(), 'crossread-nogw-'));
+  cpSync(join(ROOT, 'examples/profiles-api/app'), join(dir, 'app'), { recursive: true });
+  const bare = JSON.parse((await run(['scan', dir, '--format', 'json', '--fail-on', 'none'])).out) as typeof withIac;
+  rmSync(dir, { recursive: true });
+  assert.equal(bare.findings.find((f) => f.ruleId === 'cors-wildcard-with-credentials')!.severity, 'critical');
 });

@@ -2,7 +2,7 @@
 import type { PythonProject } from './python/app-model.ts';
 import { routeOf, tableName } from './rules/dynamo-context.ts';
 import { codeView, effectiveCors, type CorsView, type IacLinks } from './iac/link.ts';
-import type { Authorizer, IacFunction, IacModel } from './iac/model.ts';
+import { authorizerReadsCookie, type IacFunction, type IacModel } from './iac/model.ts';
 
 export interface RouteEntry {
   method: string;
@@ -20,11 +20,6 @@ export interface RouteEntry {
   cors?: { preflight: CorsView; actual: CorsView };
 }
 
-/** The authorizer takes its credential from the Cookie header (`method.request.header.Cookie`, `$request.header.Cookie`). */
-function readsCookie(a: Authorizer): boolean {
-  return a.kind !== 'none' && (a.identitySource ?? []).some((s) => /\bcookie\b/i.test(s));
-}
-
 export function routeInventory(project: PythonProject, iac?: { model: IacModel; links: IacLinks }): RouteEntry[] {
   return project.handlers.map((h) => {
     const bindings = iac?.links.bindings.get(h) ?? [];
@@ -38,7 +33,7 @@ export function routeInventory(project: PythonProject, iac?: { model: IacModel; 
     const auth = h.auth.map((a) => a.style);
     if (h.kind === 'route' && auth.length === 0 && facts.identity.length) auth.push('gateway');
     // a gateway authorizer that reads the Cookie header authenticates with a credential the browser attaches by itself
-    if (bindings.length && bindings.every((b) => readsCookie(b.route.authorizer)) && !auth.includes('cookie')) auth.push('cookie');
+    if (bindings.length && bindings.every((b) => authorizerReadsCookie(b.route.authorizer)) && !auth.includes('cookie')) auth.push('cookie');
     // a Lambda handler's route is the gateway route in front of it, when the IaC says (and every gateway agrees)
     const gw = h.kind === 'lambda' && bindings.length && bindings.every((b) => `${b.route.method} ${b.route.path}` === `${bindings[0].route.method} ${bindings[0].route.path}`) ? bindings[0].route : undefined;
     return {
@@ -56,7 +51,7 @@ export function routeInventory(project: PythonProject, iac?: { model: IacModel; 
               api: b.api.name,
               kind: b.api.kind,
               route: `${b.route.method} ${b.route.path}`,
-              authorizer: readsCookie(b.route.authorizer) ? `${b.route.authorizer.kind}-cookie` : b.route.authorizer.kind,
+              authorizer: authorizerReadsCookie(b.route.authorizer) ? `${b.route.authorizer.kind}-cookie` : b.route.authorizer.kind,
               function: b.fn.name,
               at: `${b.route.at.file}:${b.route.at.line}`,
               cors: effectiveCors(b, code(b.fn)),

@@ -2,7 +2,7 @@
  * Correlation: the route index, live findings confirming static ones, and attack chains. Runs on the
  * findings of every source after they are made; pure (no I/O).
  */
-import type { Finding } from '../findings/index.ts';
+import { severityRank, type Finding } from '../findings/index.ts';
 import type { RouteEntry } from '../code/inventory.ts';
 import { attachProbed, buildRouteIndex, type RouteExposure } from './routes.ts';
 import { findChains, type Chain, type ChainContext } from './chains.ts';
@@ -56,7 +56,16 @@ export function correlate(input: CorrelateInput): Correlation {
       for (const s of statics) {
         if (s.confirmedBy?.includes(l.fingerprint)) continue;
         const http = l.evidence.find((x) => x.kind === 'http');
-        updated.set(s.fingerprint, { ...s, confidence: 'high', confirmedBy: [...(s.confirmedBy ?? []), l.fingerprint], evidence: [...s.evidence, ...(http ? [http] : [])], ...(l.proof && !s.proof ? { proof: l.proof } : {}) });
+        // what the running API did outranks what the code and templates predict: a worse live rating is kept
+        const worse = severityRank(l.severity) < severityRank(s.severity);
+        updated.set(s.fingerprint, {
+          ...s,
+          confidence: 'high',
+          confirmedBy: [...(s.confirmedBy ?? []), l.fingerprint],
+          evidence: [...s.evidence, ...(http ? [http] : [])],
+          ...(l.proof && !s.proof ? { proof: l.proof } : {}),
+          ...(worse ? { severity: l.severity, impact: l.impact, likelihood: l.likelihood, message: `${s.message} The live target rates it ${l.severity}: ${l.message}` } : {}),
+        });
       }
     }
     if (everyRoute) folded.add(l.fingerprint);

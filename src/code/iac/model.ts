@@ -70,6 +70,21 @@ export interface Authorizer {
   at?: Place;
 }
 
+/** The authorizer takes its credential from the Cookie header (`method.request.header.Cookie`, `$request.header.Cookie`). */
+export function authorizerReadsCookie(a: Authorizer): boolean {
+  return a.kind !== 'none' && (a.identitySource ?? []).some((s) => /\bcookie\b/i.test(s));
+}
+
+/**
+ * The authorizer wants a token the front end sets by script (Authorization header, IAM signature): a foreign
+ * page cannot make the browser send one. A Lambda authorizer counts only when its identity source says so.
+ */
+export function authorizerWantsToken(a: Authorizer): boolean {
+  if (authorizerReadsCookie(a)) return false;
+  if (a.kind === 'cognito' || a.kind === 'jwt' || a.kind === 'iam') return true;
+  return a.kind === 'lambda' && (a.identitySource ?? []).length > 0;
+}
+
 /** A gateway response (DEFAULT_4XX, DEFAULT_5XX …) with the headers it adds. */
 export interface GatewayResponse {
   type: string;

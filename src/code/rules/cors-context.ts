@@ -1,6 +1,9 @@
 /** Shared judgement for CORS rules: what an allowed attacker origin can read, given credentials and auth style. */
 import type { Evidence, Impact, Likelihood, Location } from '../../findings/index.ts';
-import type { AmbientCredentials, CorsPolicy, ResolvedArg } from '../python/app-model.ts';
+import type { AmbientCredentials, CorsPolicy, PythonProject, ResolvedArg } from '../python/app-model.ts';
+import type { Handler } from '../python/routes.ts';
+import type { IacLinks } from '../iac/link.ts';
+import { authorizerWantsToken } from '../iac/model.ts';
 import { describeVersion, isBelow } from '../python/deps.ts';
 import type { Expr, ModuleModel } from '../python/ir.ts';
 import { describe, effective, type Value } from '../python/resolve.ts';
@@ -86,9 +89,16 @@ export interface AttackerReach {
  * accepts ambient credentials (cookies): bearer headers are not sent by the victim's browser to a
  * foreign page's request (platform facts §5.3, §7.2).
  */
-export function attackerReach(credentials: Tristate, ambient: AmbientCredentials, ownLikelihood: Likelihood = 'high'): AttackerReach {
+export function attackerReach(credentials: Tristate, ambient: AmbientCredentials, ownLikelihood: Likelihood = 'high', gate?: string): AttackerReach {
   if (credentials === 'no') {
     return { impact: 'low', likelihood: 'medium', because: 'without credentials it reads only what an anonymous request gets' };
+  }
+  if (ambient.cookie.length > 0 && gate) {
+    return {
+      impact: 'high',
+      likelihood: 'low',
+      because: `the API accepts cookies (${ambient.cookie[0]}), but every gateway route in front (${gate}) wants a token in the Authorization header before the app runs, so a cross-site request carrying only the victim's cookie stops there; it reads the victim's data wherever the app is reachable without that gateway`,
+    };
   }
   if (ambient.cookie.length > 0) {
     return { impact: 'high', likelihood: ownLikelihood, because: `the API accepts cookies (${ambient.cookie[0]}), so it reads the victim's data` };
@@ -138,4 +148,22 @@ export function codeEvidence(m: ModuleModel, line: number, snippet: string, note
 
 export function envNote(list: OriginList): string {
   return list.env ? ` (from environment ${list.env}; this is the default)` : '';
+}
+
+/**
+ * Every gateway route in front of these handlers wants a token a foreign page cannot send (Cognito, JWT, IAM,
+ * a Lambda authorizer reading a header other than Cookie); undefined when any handler is reachable otherwise.
+ */
+export function tokenGate(handlers: Handler[], links: IacLinks | undefined): string | undefined {
+  if (!links || !handlers.length) return undefined;
+  const bindings = handlers.map((h) => links.bindings.get(h) ?? []);
+  if (bindings.some((b) => b.length === 0)) return undefined;
+  const all = bindings.flat();
+  if (!all.every((b) => authorizerWantsToken(b.route.authorizer))) return undefined;
+  return [...new Set(all.map((b) => `${b.api.name} ${b.route.method} ${b.route.path}: ${b.route.authorizer.kind}`))].join(', ');
+}
+
+/** The handlers an app-level CORS policy answers for: the project's routes. */
+export function appHandlers(project: PythonProject): Handler[] {
+  return project.handlers.filter((h) => h.kind === 'route');
 }

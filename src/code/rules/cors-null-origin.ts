@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
 import { effective } from '../python/resolve.ts';
 import { pyRegexToJs } from './origin-witness.ts';
 
@@ -18,7 +18,7 @@ export const rule: Rule = {
     remediation: 'Remove "null" from allow_origins (and from what allow_origin_regex matches); serve local tools from a real origin instead.',
     limits: 'Only SameSite=None cookies travel with requests from an opaque origin; the rule cannot see cookie attributes set by other services.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     for (const p of project.policies) {
       const list = originList(p.origins);
       const inList = !list.isString && list.items.find((i) => i.origin === 'null');
@@ -26,7 +26,7 @@ export const rule: Rule = {
       const inRegex = re?.k === 'str' && pyRegexToJs(re.v)?.test('null');
       if (!inList && !inRegex) continue;
       // opaque origins are cross-site: only SameSite=None cookies go along (platform facts §5.4)
-      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'medium');
+      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'medium', tokenGate(appHandlers(project), iac?.links));
       const where = inList ? 'allow_origins' : 'allow_origin_regex';
       const loc = (inList && inList.expr?.loc) || (inRegex && p.regex?.expr.loc) || p.site.loc;
       report({

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
 import { substringWitness } from './origin-witness.ts';
 
 export const rule: Rule = {
@@ -17,12 +17,12 @@ export const rule: Rule = {
     remediation: 'Pass a list: allow_origins=["https://app.example.com"], or split the environment value: os.environ["CORS_ORIGINS"].split(",").',
     limits: 'When the string comes from the environment with no default, the rule names no concrete witness.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     for (const p of project.policies) {
       const list = originList(p.origins);
       if (!list.isString) continue;
       const witness = list.stringValue !== undefined ? substringWitness(list.stringValue) : undefined;
-      const reach = attackerReach(credentialsOf(p.credentials), project.ambient);
+      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'high', tokenGate(appHandlers(project), iac?.links));
       const src = list.env ? `the environment variable ${list.env} (a str)` : JSON.stringify(list.stringValue);
       const accepts = witness ? `it accepts ${witness.origin} because ${witness.why}` : 'any substring of the configured value is accepted';
       report({

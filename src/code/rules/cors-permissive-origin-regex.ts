@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
 import { isBelow } from '../python/deps.ts';
 import { effective } from '../python/resolve.ts';
 import { regexWitnesses, type Weakness } from './origin-witness.ts';
@@ -33,7 +33,7 @@ export const rule: Rule = {
     limits:
       'Witnesses are generated from the pattern\'s own literals; a regex built at run time from data the scan cannot see is reported as unknown, not analysed.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     for (const p of project.policies) {
       if (!p.regex) continue;
       // with "*" in allow_origins the regex is never consulted (platform facts §1.3)
@@ -45,7 +45,7 @@ export const rule: Rule = {
       const worst = witnesses[0];
       if (!worst) continue;
       const creds = credentialsOf(p.credentials);
-      const reach = attackerReach(creds, project.ambient, OWNABLE[worst.weakness]);
+      const reach = attackerReach(creds, project.ambient, OWNABLE[worst.weakness], tokenGate(appHandlers(project), iac?.links));
       const how = prefixMatch && worst.weakness === 'suffix' ? ' (Starlette < 0.13.1 matches the regex as a prefix)' : '';
       report({
         message: `allow_origin_regex on ${p.app} accepts ${worst.origin}: ${worst.why}${how}; ${reach.because}.`,

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { attackerReach, codeEvidence, headerCredentials, siteLocation } from './cors-context.ts';
+import { attackerReach, codeEvidence, headerCredentials, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -17,12 +17,13 @@ export const rule: Rule = {
     limits:
       'Follows the Origin within one function (assignments, `or` defaults, conditionals); an Origin passed through helper functions or stored on objects is not followed.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     for (const m of project.modules) {
       for (const s of m.sinks) {
         if (s.taint !== 'request-origin' && s.taint !== 'weak-check') continue;
         const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
-        const reach = attackerReach(creds, project.ambient);
+        const handlers = s.lambda && s.fn ? project.handlers.filter((h) => h.module === m && h.fn.name === s.fn) : appHandlers(project);
+        const reach = attackerReach(creds, project.ambient, 'high', tokenGate(handlers, iac?.links));
         const where = s.fn ? `${s.fn}()` : 'module level';
         const check = s.taint === 'weak-check' ? ` after only a bypassable check (${s.weakCheckText})` : ' unchecked';
         report({

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, envNote, originList, reflectionClause, siteLocation } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, envNote, originList, reflectionClause, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -17,13 +17,13 @@ export const rule: Rule = {
     limits:
       'Sees CORSMiddleware configured in Python; a gateway CORS configuration (HTTP API cors_configuration) overrides it and is checked by the IaC rules. Auth style is inferred from the whole project, not per route.',
   },
-  check({ project, report }) {
+  check({ project, iac, report }) {
     for (const p of project.policies) {
       const list = originList(p.origins);
       if (list.isString || !list.items.some((i) => i.origin === '*')) continue;
       const creds = credentialsOf(p.credentials);
       if (creds === 'no') continue;
-      const reach = attackerReach(creds, project.ambient);
+      const reach = attackerReach(creds, project.ambient, 'high', tokenGate(appHandlers(project), iac?.links));
       const credNote = creds === 'unknown' ? ' (allow_credentials could not be resolved; rated as if True)' : '';
       report({
         message: `CORS on ${p.app} allows "*" with credentials${envNote(list)}${credNote}: ${reflectionClause(p)}; ${reach.because}.`,
