@@ -14,6 +14,10 @@ export function locOf(node: Node): Loc {
 export class Lines {
   private lines?: string[];
   constructor(private readonly source: string) {}
+  /** The whole source. */
+  get text(): string {
+    return this.source;
+  }
   at(line: number): string {
     this.lines ??= this.source.split(/\r?\n/);
     const text = (this.lines[line - 1] ?? '').trim();

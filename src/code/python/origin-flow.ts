@@ -93,6 +93,35 @@ class FlowAnalyzer {
     return undefined;
   }
 
+  /** The module-level value assigned to a name (`ALLOWED = ...`), as text. */
+  private assignedText(name: string): string | undefined {
+    const m = new RegExp(`^${name}\\s*(?::[^=\\n]+)?=\\s*(.+)$`, 'm').exec(this.lines.text);
+    return m?.[1].trim();
+  }
+
+  /** The right side of `origin in X` is a str (a literal, or an environment value never split): `in` then matches substrings. */
+  private isStringValue(n: Node | null): boolean {
+    if (!n) return false;
+    if (n.type === 'string' || n.type === 'concatenated_string') return true;
+    if (n.type !== 'identifier') return false;
+    const rhs = this.assignedText(n.text);
+    if (!rhs) return false;
+    return (/^[rbuf]*["']/i.test(rhs) || /^os\.(environ\.get|getenv)\(/.test(rhs) || /^os\.environ\[/.test(rhs)) && !/\.split\(|\b(set|frozenset|list|tuple)\(/.test(rhs);
+  }
+
+  /** The regex of `PATTERN.match(origin)` (a module-level re.compile) or `re.match(r"...", origin)`, when written as a literal. */
+  private patternOf(fn: Node, args: (Node | null)[]): string | undefined {
+    const obj = fn.type === 'attribute' ? fn.childForFieldName('object') : null;
+    const lit = (text: string | undefined) => (text ? /^[rbu]*(["'])(.*)\1$/is.exec(text.trim())?.[2] : undefined);
+    if (obj?.text === 're') return lit(args[0]?.text);
+    if (obj?.type === 'identifier') {
+      const rhs = this.assignedText(obj.text);
+      const m = rhs && /^re\.compile\(\s*([rbu]*(["']).*?\2)/is.exec(rhs);
+      return m ? lit(m[1]) : undefined;
+    }
+    return undefined;
+  }
+
   /** Taint of an expression: the Origin source it carries (if any), looking through `or`, conditionals, f-strings. */
   private taintOf(node: Node | null, env: Env): { source: string; variable?: string } | undefined {
     if (!node) return undefined;
@@ -150,7 +179,10 @@ class FlowAnalyzer {
       const op = ops.join(' ');
       const lv = mentions(left ?? null);
       const rv = mentions(right ?? null);
-      if ((op === 'in' || op === 'not in') && lv) return { variable: lv, kind: 'strong', negated: op === 'not in', text: cond.text };
+      if ((op === 'in' || op === 'not in') && lv) {
+        const str = this.isStringValue(right ?? null);
+        return { variable: lv, kind: str ? 'weak' : 'strong', negated: op === 'not in', text: str ? `${cond.text}: ${right?.text} is a str, so \`in\` matches any substring of it` : cond.text };
+      }
       if ((op === 'in' || op === 'not in') && rv) return { variable: rv, kind: 'weak', negated: op === 'not in', text: cond.text };
       if ((op === '==' || op === '!=') && (lv || rv)) return { variable: (lv ?? rv)!, kind: 'strong', negated: op === '!=', text: cond.text };
       return undefined;
@@ -164,7 +196,14 @@ class FlowAnalyzer {
         if (v) return { variable: v, kind: 'weak', negated: false, text: cond.text };
       }
       const argVar = args.map((a) => mentions(a)).find(Boolean);
-      if (argVar && /match|search|allow|valid|trust|check|permit/i.test(method)) {
+      if (argVar && (method === 'match' || method === 'search')) {
+        // re.match anchors only the start and re.search neither: without `$`/`\Z` at the end, app.example.com.attacker.net passes
+        const pattern = this.patternOf(fn!, args);
+        const anchored = pattern === undefined || /(\$|\\Z)$/.test(pattern.replace(/\)+$/, '')) && (method === 'match' || pattern.startsWith('^'));
+        const why = method === 'match' ? 're.match anchors only the start, so a longer host such as https://app.example.com.attacker.net passes' : 're.search matches anywhere in the origin';
+        return { variable: argVar, kind: anchored ? 'strong' : 'weak', negated: false, text: anchored ? cond.text : `${cond.text}: ${why}` };
+      }
+      if (argVar && /match|allow|valid|trust|check|permit/i.test(method)) {
         return { variable: argVar, kind: 'strong', negated: false, text: cond.text };
       }
     }
@@ -215,7 +254,7 @@ class FlowAnalyzer {
           const elseEnv = cloneEnv(env);
           if (check) {
             const pass = check.negated ? elseEnv : thenEnv;
-            const vars = check.variable === '<origin>' ? [...env.tainted.keys()] : [check.variable];
+            const vars = check.variable === '<origin>' ? ['<origin>', ...env.tainted.keys()] : [check.variable];
             for (const v of vars) {
               if (check.kind === 'strong') pass.checked.add(v);
               else pass.weak.set(v, check.text);
@@ -318,9 +357,10 @@ class FlowAnalyzer {
     let taint: SinkTaint = 'other';
     let weakCheckText: string | undefined;
     if (t) {
-      const v = t.variable;
-      if (v && env.checked.has(v)) taint = 'checked';
-      else if (v && env.weak.has(v)) {
+      // the Origin read straight from the headers (no variable) is checked when a check tested it the same way
+      const v = t.variable ?? '<origin>';
+      if (env.checked.has(v)) taint = 'checked';
+      else if (env.weak.has(v)) {
         taint = 'weak-check';
         weakCheckText = env.weak.get(v);
       } else taint = 'request-origin';
