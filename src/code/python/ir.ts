@@ -82,6 +82,8 @@ export interface HeaderSink {
   /** How the Origin was read, e.g. `event["headers"]["origin"]`. */
   sourceText?: string;
   weakCheckText?: string;
+  /** The Origin passed an exact allowlist that holds "null" (named): sandboxed iframes on any site pass it. */
+  allowsNull?: string;
   /** Access-Control-Allow-Credentials value set next to it, when in the same dict. */
   credentials?: Expr;
   fn?: string;

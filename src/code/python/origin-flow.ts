@@ -25,12 +25,14 @@ interface Env {
   headerVars: Set<string>;
   /** tainted variables guarded by an allowlist check here */
   checked: Set<string>;
+  /** checked variables whose allowlist holds "null" (the opaque origin of sandboxed iframes), with the list's name */
+  nullOk: Map<string, string>;
   /** tainted variables guarded only by a weak check, with the check's text */
   weak: Map<string, string>;
 }
 
 function cloneEnv(e: Env): Env {
-  return { tainted: new Map(e.tainted), headerVars: new Set(e.headerVars), checked: new Set(e.checked), weak: new Map(e.weak) };
+  return { tainted: new Map(e.tainted), headerVars: new Set(e.headerVars), checked: new Set(e.checked), nullOk: new Map(e.nullOk), weak: new Map(e.weak) };
 }
 
 const literal = stringLiteral;
@@ -157,7 +159,7 @@ class FlowAnalyzer {
    * Does `cond` test a tainted variable? strong: membership in a collection, equality, a regex match,
    * a validating call; weak: endswith/startswith/substring (bypassable: `https://evil-example.com`).
    */
-  private checkOf(cond: Node | null, env: Env): { variable: string; kind: 'strong' | 'weak'; negated: boolean; text: string } | undefined {
+  private checkOf(cond: Node | null, env: Env): { variable: string; kind: 'strong' | 'weak'; negated: boolean; text: string; allowsNull?: string } | undefined {
     if (!cond) return undefined;
     const mentions = (n: Node | null): string | undefined => {
       if (!n) return undefined;
@@ -181,7 +183,9 @@ class FlowAnalyzer {
       const rv = mentions(right ?? null);
       if ((op === 'in' || op === 'not in') && lv) {
         const str = this.isStringValue(right ?? null);
-        return { variable: lv, kind: str ? 'weak' : 'strong', negated: op === 'not in', text: str ? `${cond.text}: ${right?.text} is a str, so \`in\` matches any substring of it` : cond.text };
+        const list = right?.type === 'identifier' ? this.assignedText(right.text) : right?.text;
+        const allowsNull = !str && list && /["']null["']/.test(list) ? right!.text : undefined;
+        return { variable: lv, kind: str ? 'weak' : 'strong', negated: op === 'not in', text: str ? `${cond.text}: ${right?.text} is a str, so \`in\` matches any substring of it` : cond.text, ...(allowsNull ? { allowsNull } : {}) };
       }
       if ((op === 'in' || op === 'not in') && rv) return { variable: rv, kind: 'weak', negated: op === 'not in', text: cond.text };
       if ((op === '==' || op === '!=') && (lv || rv)) return { variable: (lv ?? rv)!, kind: 'strong', negated: op === '!=', text: cond.text };
@@ -211,7 +215,7 @@ class FlowAnalyzer {
   }
 
   function(fn: Node): void {
-    const env: Env = { tainted: new Map(), headerVars: new Set(), checked: new Set(), weak: new Map() };
+    const env: Env = { tainted: new Map(), headerVars: new Set(), checked: new Set(), nullOk: new Map(), weak: new Map() };
     const params = fn.childForFieldName('parameters')?.namedChildren.map((p) => p?.text.split(/[:=]/)[0].trim()) ?? [];
     const body = fn.childForFieldName('body');
     const name = fn.childForFieldName('name')?.text;
@@ -229,7 +233,7 @@ class FlowAnalyzer {
 
   /** Module-level constants such as `CORS_HEADERS = {"Access-Control-Allow-Origin": "*"}`. */
   moduleLevel(root: Node, hasLambda: boolean): void {
-    const env: Env = { tainted: new Map(), headerVars: new Set(), checked: new Set(), weak: new Map() };
+    const env: Env = { tainted: new Map(), headerVars: new Set(), checked: new Set(), nullOk: new Map(), weak: new Map() };
     for (const st of root.namedChildren) {
       if (st?.type === 'expression_statement') this.scanExpr(st, env, { lambda: hasLambda });
     }
@@ -258,6 +262,7 @@ class FlowAnalyzer {
             for (const v of vars) {
               if (check.kind === 'strong') pass.checked.add(v);
               else pass.weak.set(v, check.text);
+              if (check.allowsNull) pass.nullOk.set(v, check.allowsNull);
             }
           }
           const thenExits = this.block(st.childForFieldName('consequence')!, thenEnv, ctx);
@@ -356,10 +361,14 @@ class FlowAnalyzer {
     const t = this.taintOf(value, env);
     let taint: SinkTaint = 'other';
     let weakCheckText: string | undefined;
+    let allowsNull: string | undefined;
     if (t) {
       // the Origin read straight from the headers (no variable) is checked when a check tested it the same way
       const v = t.variable ?? '<origin>';
-      if (env.checked.has(v)) taint = 'checked';
+      if (env.checked.has(v)) {
+        taint = 'checked';
+        allowsNull = env.nullOk.get(v);
+      }
       else if (env.weak.has(v)) {
         taint = 'weak-check';
         weakCheckText = env.weak.get(v);
@@ -372,6 +381,7 @@ class FlowAnalyzer {
       taint,
       sourceText: t?.source,
       weakCheckText,
+      ...(allowsNull ? { allowsNull } : {}),
       credentials: creds ? toExpr(creds) : ctx.creds ? toExpr(ctx.creds) : undefined,
       fn: ctx.fn,
       lambda: ctx.lambda,

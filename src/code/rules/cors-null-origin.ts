@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, headerCredentials, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
 import { effective } from '../python/resolve.ts';
 import { pyRegexToJs } from './origin-witness.ts';
 
@@ -13,7 +13,7 @@ export const rule: Rule = {
     impact: 'high',
     likelihood: 'medium',
     confidence: 'high',
-    appliesTo: { framework: ['fastapi', 'starlette'], datastore: ['any'] },
+    appliesTo: { framework: ['fastapi', 'starlette', 'lambda'], datastore: ['any'] },
     stability: 'stable',
     remediation: 'Remove "null" from allow_origins (and from what allow_origin_regex matches); serve local tools from a real origin instead.',
     limits: 'Only SameSite=None cookies travel with requests from an opaque origin; the rule cannot see cookie attributes set by other services.',
@@ -36,6 +36,23 @@ export const rule: Rule = {
         likelihood: reach.likelihood,
         evidence: [codeEvidence(p.module, loc.line, p.site.snippet), ...argEvidence(p.module, where, inList ? p.origins : p.regex)],
       });
+    }
+    // code that checks the Origin against its own allowlist, which holds "null", and echoes it
+    for (const m of project.modules) {
+      for (const s of m.sinks) {
+        if (s.taint !== 'checked' || !s.allowsNull) continue;
+        const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
+        const handlers = s.lambda && s.fn ? project.handlers.filter((h) => h.module === m && h.fn.name === s.fn) : appHandlers(project);
+        const reach = attackerReach(creds, project.ambient, 'medium', tokenGate(handlers, iac?.links));
+        report({
+          message: `${s.fn ? `${s.fn}()` : 'Module-level code'} echoes the Origin after checking it against ${s.allowsNull}, which holds "null": a sandboxed iframe on any site sends Origin: null and passes${creds === 'yes' ? ', with Access-Control-Allow-Credentials: true' : ''}; ${reach.because}.`,
+          location: siteLocation(m, s.loc),
+          impact: reach.impact,
+          likelihood: reach.likelihood,
+          route: s.lambda && s.fn ? { method: 'ANY', path: '', handler: `${m.module}.${s.fn}` } : undefined,
+          evidence: [codeEvidence(m, s.loc.line, s.snippet, `allowlist ${s.allowsNull}`)],
+        });
+      }
     }
   },
 };
