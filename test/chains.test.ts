@@ -235,6 +235,34 @@ ${identity}
     assert.equal(token, undefined, 'behind a TOKEN authorizer on the Authorization header there is no credential a foreign page can make the browser send');
   });
 
+  test('a CORS finding on an argument line of a multi-line add_middleware call lands on the routes of that policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossread-multiline-'));
+    writeFileSync(join(dir, 'app.py'), `import boto3
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.security import APIKeyCookie
+
+app = FastAPI()
+app.add_middleware(
+    CORSMiddleware,
+    allow_origin_regex=r"https://.*\\.vercel\\.app",
+    allow_credentials=True,
+    allow_methods=["*"],
+)
+profiles = boto3.resource("dynamodb").Table("profiles")
+session = APIKeyCookie(name="session")
+
+
+@app.get("/profiles/{user_id}")
+def read(user_id: str, s: str = Depends(session)):
+    return profiles.get_item(Key={"user_id": user_id}).get("Item")
+`);
+    const r = await scan({ paths: [dir], cwd: dir });
+    rmSync(dir, { recursive: true });
+    assert.equal(r.findings.find((f) => f.ruleId === 'cors-permissive-origin-regex')?.location.start?.line, 9);
+    assert.ok(chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}').length, showChains(r.chains));
+  });
+
   test('cross-origin-error-leak: a debug traceback (answered outside CORSMiddleware) forms no chain, returned exception text does; bearer-only auth holds it at low', async () => {
     const app = (auth: 'cookie' | 'bearer', body: string) => `import boto3
 from botocore.exceptions import ClientError

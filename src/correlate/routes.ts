@@ -100,6 +100,17 @@ export function buildRouteIndex(inventory: RouteEntry[], findings: Finding[]): R
     return byKey.get(k) ?? add({ key: k, method: method === 'HEAD' ? 'GET' : method, path, seenIn: [], cors: [], auth: [], dynamodb: [], live: [], findings: [] });
   };
 
+  // a CORS finding may sit on an argument of the policy's call (allow_origin_regex= on its own line): it
+  // belongs to the nearest policy that starts at or above it in the same file
+  const sites = [...new Set(entries.flatMap((e) => e.cors.flatMap((c) => [c.actual.where, c.preflight.where])).filter((w): w is string => !!w && /:\d+$/.test(w)))];
+  const policySite = (f: Finding): string | undefined => {
+    const exact = at(f);
+    if (sites.includes(exact)) return exact;
+    const line = f.location.start?.line ?? 0;
+    const above = sites.filter((w) => fileOf(w) === f.location.file && Number(w.slice(w.lastIndexOf(':') + 1)) <= line && line - Number(w.slice(w.lastIndexOf(':') + 1)) <= 30);
+    return above.sort((a, b) => Number(b.slice(b.lastIndexOf(':') + 1)) - Number(a.slice(a.lastIndexOf(':') + 1)))[0];
+  };
+
   const land = (e: RouteExposure, f: Finding): void => {
     if (!e.findings.includes(f.fingerprint)) e.findings.push(f.fingerprint);
     const side = f.source === 'live' ? 'live' : f.source === 'iac' ? 'iac' : f.source === 'code' ? 'code' : undefined;
@@ -123,7 +134,8 @@ export function buildRouteIndex(inventory: RouteEntry[], findings: Finding[]): R
     // app-wide findings: a CORS policy lands on the routes it governs; error and debug findings without a
     // route on the routes of the same module or the same app
     if (f.topic === CORS_TOPIC) {
-      for (const e of entries) if (e.cors.some((c) => c.actual.where === at(f) || c.preflight.where === at(f))) land(e, f);
+      const site = policySite(f);
+      for (const e of entries) if (site && e.cors.some((c) => c.actual.where === site || c.preflight.where === site)) land(e, f);
     } else if (ROUTELESS_TOPICS.has(f.topic) && f.location.file) {
       for (const e of entries) if (e.file === f.location.file || e.cors.some((c) => fileOf(c.actual.where) === f.location.file)) land(e, f);
     }
