@@ -263,6 +263,31 @@ def read(user_id: str, s: str = Depends(session)):
     assert.ok(chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}').length, showChains(r.chains));
   });
 
+  test('a module-level CORS headers dict serves the Lambda handler of its module: its error text joins cross-origin-error-leak (low, no credentials)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crossread-modcors-'));
+    writeFileSync(join(dir, 'app.py'), `import json
+import os
+
+import boto3
+from botocore.exceptions import ClientError
+
+CORS = {"Access-Control-Allow-Origin": "*"}
+stats = boto3.resource("dynamodb").Table(os.environ.get("STATS_TABLE", "stats"))
+
+
+def handler(event, context):
+    try:
+        item = stats.get_item(Key={"pk": "global"}).get("Item") or {}
+    except ClientError as e:
+        return {"statusCode": 500, "headers": CORS, "body": json.dumps({"error": str(e)})}
+    return {"statusCode": 200, "headers": CORS, "body": json.dumps(item, default=str)}
+`);
+    const r = await scan({ paths: [dir], cwd: dir });
+    rmSync(dir, { recursive: true });
+    assert.equal(r.findings.find((f) => f.ruleId === 'lambda-response-cors-wildcard')?.route?.handler, 'app.handler');
+    assert.equal(chainsOf(r.chains, 'cross-origin-error-leak')[0]?.severity, 'low', showChains(r.chains));
+  });
+
   test('cross-origin-error-leak: a debug traceback (answered outside CORSMiddleware) forms no chain, returned exception text does; bearer-only auth holds it at low', async () => {
     const app = (auth: 'cookie' | 'bearer', body: string) => `import boto3
 from botocore.exceptions import ClientError

@@ -24,13 +24,16 @@ export const rule: Rule = {
         const v = effective(project.resolver.evaluate(s.value, m));
         if (v.k !== 'str' || v.v.trim() !== '*') continue;
         const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m)) === 'yes';
-        const where = s.fn ? `${s.fn}()` : 'A module-level headers dict';
+        // a module-level headers dict serves the module's handler (when it has one)
+        const lambdas = project.handlers.filter((h) => h.kind === 'lambda' && h.module === m);
+        const fn = s.fn ?? (lambdas.length === 1 ? lambdas[0].fn.name : undefined);
+        const where = s.fn ? `${s.fn}()` : `A module-level headers dict${fn ? ` (returned by ${fn}())` : ''}`;
         report({
           message: creds
             ? `${where} returns Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers refuse credentialed reads with "*", so cookie calls fail while anonymous responses stay readable by any site.`
             : `${where} returns Access-Control-Allow-Origin: *: any site can read this handler's responses to anonymous requests.`,
           location: siteLocation(m, s.loc),
-          route: s.fn ? { method: 'ANY', path: '', handler: `${m.module}.${s.fn}` } : undefined,
+          route: fn ? { method: 'ANY', path: '', handler: `${m.module}.${fn}` } : undefined,
           evidence: [codeEvidence(m, s.loc.line, s.snippet)],
         });
       }
