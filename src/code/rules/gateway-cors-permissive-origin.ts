@@ -94,6 +94,8 @@ export const rule: Rule = {
           impact,
           likelihood,
           ...(api.kind === 'function-url' && w.origin.includes('*') ? { confidence: 'low' as const, message: `${apiLabel(api)} allows origin ${JSON.stringify(w.origin)}: if the URL matches it as a pattern (AWS documents only exact origins and '*' for function URLs), ${w.why} ${because}.` } : {}),
+          // AWS documents '*', 'https://*' and 'http://*' for HTTP APIs; a wildcard inside a host is not documented either way
+          ...(api.kind === 'http' && w.origin.includes('*') && !['https://*', 'http://*'].includes(w.origin) ? { confidence: 'medium' as const, message: `${apiLabel(api)} allows origin ${JSON.stringify(w.origin)}: if the gateway matches it as a pattern (AWS documents only '*', 'https://*' and 'http://*' for HTTP APIs; a live scan shows what it does), ${w.why} ${because}.` } : {}),
           evidence: [placeEvidence(at, cors.at.path)],
           discriminator: `${api.id}:${cors.at.path}:${w.origin}`,
         });
