@@ -4,6 +4,7 @@ import { apiLabel, declaredCors, gatewayRoute, placeEvidence, placeLocation, typ
 import { isDevOrigin, SHARED_HOSTING } from './origin-witness.ts';
 import type { PythonProject } from '../python/app-model.ts';
 import type { IacLinks } from '../iac/link.ts';
+import { allOf } from '../iac/model.ts';
 
 type Weakness = { kind: 'shared-hosting' | 'null' | 'http' | 'any-subdomain' | 'localhost'; origin: string; why: string };
 
@@ -57,7 +58,7 @@ export const rule: Rule = {
   meta: {
     id: 'gateway-cors-permissive-origin',
     topic: 'cors-permissive-origin',
-    summary: 'API Gateway or a function URL allows origins any attacker can use: shared-hosting wildcards, any subdomain, plain http, localhost, null.',
+    summary: 'API Gateway or a function URL allows origins any attacker can use: shared-hosting wildcards, any subdomain, plain http, localhost, null; or a REST API echoes the Origin on its own error responses.',
     cwe: [942, 346],
     owasp: ['API8:2023'],
     impact: 'medium',
@@ -72,6 +73,23 @@ export const rule: Rule = {
   },
   check({ project, iac, report }) {
     if (!iac) return;
+    // a REST API's own error answers (DEFAULT_4XX, UNAUTHORIZED, …) that copy the request's Origin
+    for (const api of allOf(iac.model).apis) {
+      for (const gr of api.gatewayResponses) {
+        const header = (name: string) => Object.entries(gr.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+        const acao = header('access-control-allow-origin');
+        if (typeof acao !== 'string' || !/^method\.request\.header\.origin$/i.test(acao.trim())) continue;
+        const credentials = /^true$/i.test(String(header('access-control-allow-credentials') ?? '').trim());
+        report({
+          message: `${apiLabel(api)} answers its own ${gr.type} errors with the request's Origin in Access-Control-Allow-Origin (${acao})${credentials ? ' and Access-Control-Allow-Credentials: true' : ''}: any site reads the gateway's error bodies (the authorizer's 401/403 messages), not the function's responses; a static list, or '*' for error bodies, is enough for a front end to read them.`,
+          location: placeLocation(gr.at),
+          impact: credentials ? 'low' : 'none',
+          likelihood: 'medium',
+          evidence: [placeEvidence(gr.at, `GatewayResponses.${gr.type}`)],
+          discriminator: `${api.id}:gateway-response:${gr.type}`,
+        });
+      }
+    }
     for (const d of declaredCors(iac.model)) {
       const { cors, api, routes } = d;
       const credentials = cors.credentials === true;
