@@ -146,12 +146,23 @@ export function judge(project: PythonProject, links?: IacLinks): Judged[] {
         if (shares(other, inputs)) return !sameFunction || c.line < a.call.loc.line;
         return false;
       });
+      // a membership gate: an earlier read keyed by the same input and the caller (team_id + sub) whose
+      // absence ends the request (404/403) authorizes what the input names
+      const gated =
+        !checked &&
+        facts.accesses.some(
+          (b) =>
+            b !== a &&
+            hasIdentity(b.keys.flatMap((k) => k.labels)) &&
+            shares(b.keys.flatMap((k) => k.labels), inputs) &&
+            facts.checks.some((c) => c.exits && (hasItem(c.left, b.id) || hasItem(c.right, b.id)) && (b.module !== a.module || c.line < a.call.loc.line)),
+        );
       if (h.kind === 'route' && !authenticated) {
         if (userData && (inputs.length || a.call.op !== 'query')) out.push({ ...base, verdict: 'unauthenticated-access', inputs, evidence });
         continue;
       }
       // a role-gated route (require_admin, scopes) reads any item by design: function-level authorization
-      if (!inputs.length || bound || checked || h.roleGate) continue;
+      if (!inputs.length || bound || checked || gated || h.roleGate) continue;
       if (READ.has(a.call.op)) {
         if (!returned) continue;
         out.push({ ...base, verdict: facts.identity.length ? 'missing-ownership-check' : 'key-from-request', inputs, evidence });
