@@ -253,7 +253,17 @@ class FunctionAnalyzer {
     for (const a of argNodes) {
       if (!a || a.type === 'comment') continue;
       if (a.type === 'keyword_argument') kwNodes[a.childForFieldName('name')?.text ?? ''] = a.childForFieldName('value')!;
-      else posNodes.push(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? a : a);
+      else if (a.type === 'dictionary_splat' && a.namedChildren[0]?.type === 'identifier' && this.dicts.has(a.namedChildren[0].text)) {
+        // f(**kwargs) with kwargs = {"ProjectionExpression": ..., ...} built in the function: its keys are keyword arguments
+        for (const d of this.dicts.get(a.namedChildren[0].text)!) {
+          for (const pair of d.namedChildren) {
+            const key = pair?.type === 'pair' ? literal(pair.childForFieldName('key')) : undefined;
+            const value = pair?.childForFieldName('value');
+            if (key && value && !(key in kwNodes)) kwNodes[key] = value;
+          }
+        }
+        posNodes.push(a.namedChildren[0]);
+      } else posNodes.push(a.type === 'list_splat' || a.type === 'dictionary_splat' ? a.namedChildren[0] ?? a : a);
     }
     // DynamoDB calls evaluate only the arguments that matter (keys, table name, expressions)
     if (fn.type === 'attribute') {
