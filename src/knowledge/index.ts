@@ -130,6 +130,12 @@ export interface CodeBlock {
   /** The heading the block sits under, which groups the blocks of a multi-file example. */
   group: number;
   multi: boolean;
+  /**
+   * ` live` / ` live=cookie,origin:https://app.example.com`: a FastAPI block the tests also run under uvicorn and
+   * probe live (with the victim's cookie, with the front end's origin), expecting the page's live check on a
+   * vulnerable block and none on a fixed one.
+   */
+  live?: { cookie: boolean; origins: string[] };
 }
 
 const DEFAULT_FILE: Record<CodeBlock['lang'], string> = { python: 'app.py', yaml: 'template.yaml', json: 'template.json', hcl: 'main.tf', typescript: 'stack.ts' };
@@ -137,11 +143,23 @@ const DEFAULT_FILE: Record<CodeBlock['lang'], string> = { python: 'app.py', yaml
 /** ```python vulnerable / ```yaml fixed file=template.yaml blocks, which tests run the rules on. */
 export function codeBlocks(markdown: string): CodeBlock[] {
   const out: CodeBlock[] = [];
-  const re = /^```(python|yaml|json|hcl|typescript) (vulnerable|fixed)(?: file=(\S+))?\n([\s\S]*?)^```/gm;
+  const re = /^```(python|yaml|json|hcl|typescript) (vulnerable|fixed)((?: (?:file|live)(?:=\S+)?)*)\n([\s\S]*?)^```/gm;
   for (const m of markdown.matchAll(re)) {
     const before = markdown.slice(0, m.index);
     const lang = m[1] as CodeBlock['lang'];
-    out.push({ kind: m[2] as CodeBlock['kind'], lang, code: m[4], line: before.split('\n').length, file: m[3] ?? DEFAULT_FILE[lang], group: (before.match(/^#{2,3} /gm) ?? []).length, multi: !!m[3] });
+    const attrs = new Map(m[3].trim().split(/\s+/).filter(Boolean).map((a) => [a.split('=')[0], a.slice(a.indexOf('=') + 1 || a.length)] as [string, string]));
+    const file = attrs.get('file');
+    const live = attrs.has('live') ? (attrs.get('live') ?? '').split(',').filter(Boolean) : undefined;
+    out.push({
+      kind: m[2] as CodeBlock['kind'],
+      lang,
+      code: m[4],
+      line: before.split('\n').length,
+      file: file || DEFAULT_FILE[lang],
+      group: (before.match(/^#{2,3} /gm) ?? []).length,
+      multi: !!file,
+      ...(live ? { live: { cookie: live.includes('cookie'), origins: live.filter((o) => o.startsWith('origin:')).map((o) => o.slice(7)) } } : {}),
+    });
   }
   return out;
 }

@@ -486,14 +486,24 @@ export async function startExample(name: 'profiles-api' | 'profiles-api-fixed' |
     { name: 'orders', key: ['pk', 'sk'], items: EXAMPLE_DATA.orders },
   ]);
   const dir = typeof name === 'string' ? join(EXAMPLES_DIR, name) : name.dir;
+  const env = { ...appEnv('example', { dynamoEndpoint }), PROFILES_DYNAMODB_ENDPOINT: dynamoEndpoint, PROFILES_AWS_REGION: 'us-east-1' };
+  return startPythonApp(EXAMPLE_RUNNER, dir, env, '/health', (status) => status === 200, timeoutMs);
+}
+
+const BLOCK_RUNNER = join(HERE, 'run_block.py');
+
+/**
+ * Runs a knowledge-page block (`dir/app.py` defining a FastAPI `app`) under uvicorn with boto3 pointed at
+ * `dynamoEndpoint`; resolves once the app answers anything at all.
+ */
+export async function startBlockApp(dir: string, dynamoEndpoint: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ExampleHandle> {
+  return startPythonApp(BLOCK_RUNNER, dir, { ...appEnv('block', { dynamoEndpoint }), ...env }, '/', () => true, timeoutMs);
+}
+
+async function startPythonApp(runner: string, dir: string, env: NodeJS.ProcessEnv, probePath: string, ready: (status: number) => boolean, timeoutMs: number): Promise<ExampleHandle> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(SYSTEM_PYTHON, [EXAMPLE_RUNNER, dir, String(port)], {
-    cwd: dir,
-    env: { ...appEnv('example', { dynamoEndpoint }), PROFILES_DYNAMODB_ENDPOINT: dynamoEndpoint, PROFILES_AWS_REGION: 'us-east-1' },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(SYSTEM_PYTHON, [runner, dir, String(port)], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   const output = captureOutput(child);
   let exited: string | undefined;
@@ -501,16 +511,16 @@ export async function startExample(name: 'profiles-api' | 'profiles-api-fixed' |
   const close = () => stopChild(child);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (exited) throw new Error(`example ${dir} exited before /health answered (${exited}). Output:\n${output()}`);
+    if (exited) throw new Error(`${dir} exited before ${probePath} answered (${exited}). Output:\n${output()}`);
     try {
-      const r = await httpGet(`${url}/health`, 1000);
-      if (r.status === 200) break;
+      const r = await httpGet(`${url}${probePath}`, 1000);
+      if (ready(r.status)) break;
     } catch {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
       await close();
-      throw new Error(`example ${dir} did not answer ${url}/health within ${timeoutMs} ms. Output:\n${output()}`);
+      throw new Error(`${dir} did not answer ${url}${probePath} within ${timeoutMs} ms. Output:\n${output()}`);
     }
     await sleep(40);
   }

@@ -1,0 +1,55 @@
+/**
+ * The FastAPI blocks of live-check pages marked ` live` run for real: each under uvicorn (Debian's FastAPI, boto3
+ * pointed at dynalite), probed by crossread's live scan; a vulnerable block must show the page's check, a fixed
+ * block must not.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LIVE_CHECKS } from '../src/live/judge.ts';
+import { codeBlocks, frontMatter, knowledgeFile, stackById } from '../src/knowledge/index.ts';
+import { scan } from '../src/engine/scan.ts';
+import { closeAll, pythonStackSkipReason, startBlockApp, startDynalite, type DynaliteHandle } from './servers/harness.ts';
+
+const FASTAPI = stackById('fastapi-dynamodb');
+const ENV = { JWT_PUBLIC_KEY: 'test-key', JWT_ISSUER: 'https://issuer.example.com' };
+
+describe('knowledge: live blocks run against the probe', { skip: pythonStackSkipReason() }, () => {
+  let dyn: DynaliteHandle;
+  before(async () => {
+    dyn = await startDynalite({ seed: false });
+  });
+  after(() => closeAll([dyn]));
+
+  let total = 0;
+  for (const check of LIVE_CHECKS) {
+    const file = knowledgeFile(check.id, FASTAPI);
+    const { body } = frontMatter(readFileSync(file, 'utf8'));
+    const blocks = codeBlocks(body).filter((b) => b.live);
+    total += blocks.length;
+    for (const b of blocks) {
+      test(`${check.id} [fastapi-dynamodb] line ${b.line}: ${b.kind} block ${b.kind === 'vulnerable' ? 'shows' : 'does not show'} ${check.id} live`, async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'crossread-kb-live-'));
+        writeFileSync(join(dir, 'app.py'), b.code);
+        const app = await startBlockApp(dir, dyn.endpoint, ENV);
+        try {
+          const r = await scan({
+            paths: [app.url],
+            cwd: dir,
+            live: { openapiUrl: `${app.url}/openapi.json`, origins: b.live!.origins, ...(b.live!.cookie ? { cookie: 'session=u1' } : {}), rate: 0, maxRequests: 400 },
+          });
+          const seen = r.findings.filter((f) => f.ruleId === check.id);
+          assert.equal(seen.length > 0, b.kind === 'vulnerable', `${seen.map((f) => f.message).join('\n') || `not seen; findings: ${r.findings.map((f) => f.ruleId).join(', ')}`}\n${app.output()}`);
+        } finally {
+          await app.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+  test('live blocks cover most live checks, vulnerable and fixed', () => {
+    assert.ok(total >= 15, `only ${total} blocks marked live`);
+  });
+});
