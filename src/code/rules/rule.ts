@@ -36,6 +36,8 @@ export interface Report {
   confidence?: Confidence;
   remediation?: Remediation;
   discriminator?: string;
+  /** Where the finding was seen when it differs from the rule's usual side (a code rule reading a template). */
+  source?: 'code' | 'iac';
 }
 
 export interface RuleContext {
@@ -56,7 +58,7 @@ export function toFindingInput(meta: RuleMeta, r: Report): FindingInput {
   return {
     ruleId: meta.id,
     topic: meta.topic,
-    source: meta.source ?? 'code',
+    source: r.source ?? meta.source ?? 'code',
     message: r.message,
     impact: r.impact ?? meta.impact,
     likelihood: r.likelihood ?? meta.likelihood,
