@@ -16,7 +16,7 @@ export const rule: Rule = {
     stability: 'experimental',
     remediation: 'Log identifiers (request id, user id, item key) instead of events, headers, tokens, claims or whole items; let aws-lambda-powertools log_event stay off.',
     limits:
-      'Follows values into print, logging/logger calls (structlog and powertools loggers included) and powertools log_event=True (in code, or POWERTOOLS_LOGGER_LOG_EVENT=true in a function's environment in the templates), in the function and in project helpers two calls deep; log calls through custom wrappers with other names, and values formatted into strings before a helper logs them, are not followed. A whole item counts as personal when the project writes or reads personal attributes on its table.',
+      'Follows values into print, logging/logger calls (structlog and powertools loggers included) and powertools log_event=True (in code, or POWERTOOLS_LOGGER_LOG_EVENT=true in a function environment in the templates), in the function and in project helpers two calls deep; log calls through custom wrappers with other names, and values formatted into strings before a helper logs them, are not followed. A whole item counts as personal when the project writes or reads personal attributes on its table.',
   },
   check({ project, iac, report }) {
     const seen = new Set<string>();
