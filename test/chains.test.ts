@@ -21,6 +21,32 @@ const ROOT = resolve(import.meta.dirname, '..');
 const chainsOf = (cs: Chain[], id: string, path?: string): Chain[] => cs.filter((c) => c.id === id && (!path || c.route.path === path));
 const showChains = (cs: Chain[]): string => cs.map((c) => `${c.severity} ${c.id} ${c.route.key}: ${c.limitedBy?.why ?? ''}`).join('\n');
 
+/** Scans a throwaway project made of these files (path → text). */
+async function scanFiles(files: Record<string, string>): Promise<Awaited<ReturnType<typeof scan>>> {
+  const dir = mkdtempSync(join(tmpdir(), 'crossread-chain-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return await scan({ paths: [dir], cwd: dir });
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}
+
+/** A SAM function running `app.handler` on GET /profiles/{user_id}, on the API `api` when given (else SAM's implicit one). */
+const profileFunction = (api?: string) => `  ProfileFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      CodeUri: .
+      Events:
+        Get:
+          Type: Api
+          Properties:
+${api ? `            RestApiId: !Ref ${api}\n` : ''}            Path: /profiles/{user_id}
+            Method: get
+`;
+
 describe('route keys', () => {
   test('templates normalise; live URLs match templates behind a stage prefix', () => {
     assert.equal(normalisePath('/profiles/{user_id}/'), '/profiles/{}');
@@ -91,13 +117,7 @@ def start(response: Response, session_id: str):
     response.set_cookie("session", session_id, secure=True, samesite="none")
 ${extra}`;
     const run = async (src: string) => {
-      const dir = mkdtempSync(join(tmpdir(), 'crossread-chain-'));
-      writeFileSync(join(dir, 'app.py'), src);
-      try {
-        return await scan({ paths: [dir], cwd: dir });
-      } finally {
-        rmSync(dir, { recursive: true });
-      }
+      return scanFiles({ 'app.py': src });
     };
     const cookie = await run(app('cookie'));
     const bearer = await run(app('bearer'));
@@ -139,29 +159,13 @@ def handler(event, context):
     const template = `AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Resources:
-  ProfileFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      Runtime: python3.12
-      CodeUri: .
-      Events:
-        Get:
-          Type: Api
-          Properties:
-            Path: /profiles/{user_id}
-            Method: get
-`;
+${profileFunction()}`;
     const shapes = {
       rest: '    raw = {k.lower(): v for k, v in (event.get("headers") or {}).items()}.get("cookie", "")\n    sid = raw.partition("session=")[2].split(";")[0]',
       http: '    jar = dict(c.split("=", 1) for c in event.get("cookies") or [])\n    sid = jar.get("session")',
     };
     for (const [shape, cookie] of Object.entries(shapes)) {
-      const dir = mkdtempSync(join(tmpdir(), 'crossread-lambda-cookie-'));
-      writeFileSync(join(dir, 'app.py'), handler(cookie));
-      writeFileSync(join(dir, 'template.yaml'), template);
-      const r = await scan({ paths: [dir], cwd: dir });
-      rmSync(dir, { recursive: true });
+      const r = await scanFiles({ 'app.py': handler(cookie), 'template.yaml': template });
       const bola = chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}')[0];
       assert.ok(bola, `${shape}: ${showChains(r.chains)}`);
       assert.equal(bola.severity, 'high', `${shape}: cookie SameSite unknown`);
@@ -206,26 +210,9 @@ ${identity}
       Handler: auth.handler
       Runtime: python3.12
       CodeUri: .
-  ProfileFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      Runtime: python3.12
-      CodeUri: .
-      Events:
-        Get:
-          Type: Api
-          Properties:
-            RestApiId: !Ref Api
-            Path: /profiles/{user_id}
-            Method: get
-`;
+${profileFunction('Api')}`;
     const run = async (identity: string) => {
-      const dir = mkdtempSync(join(tmpdir(), 'crossread-cookie-authorizer-'));
-      writeFileSync(join(dir, 'app.py'), handler);
-      writeFileSync(join(dir, 'template.yaml'), template(identity));
-      const r = await scan({ paths: [dir], cwd: dir });
-      rmSync(dir, { recursive: true });
+      const r = await scanFiles({ 'app.py': handler, 'template.yaml': template(identity) });
       return chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}')[0];
     };
     const cookie = await run('            FunctionPayloadType: REQUEST\n            Identity:\n              Headers:\n                - Cookie');
@@ -236,8 +223,8 @@ ${identity}
   });
 
   test('a CORS finding on an argument line of a multi-line add_middleware call lands on the routes of that policy', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crossread-multiline-'));
-    writeFileSync(join(dir, 'app.py'), `import boto3
+    const r = await scanFiles({
+      'app.py': `import boto3
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.security import APIKeyCookie
@@ -256,16 +243,15 @@ session = APIKeyCookie(name="session")
 @app.get("/profiles/{user_id}")
 def read(user_id: str, s: str = Depends(session)):
     return profiles.get_item(Key={"user_id": user_id}).get("Item")
-`);
-    const r = await scan({ paths: [dir], cwd: dir });
-    rmSync(dir, { recursive: true });
+`,
+    });
     assert.equal(r.findings.find((f) => f.ruleId === 'cors-permissive-origin-regex')?.location.start?.line, 9);
     assert.ok(chainsOf(r.chains, 'cross-origin-bola', '/profiles/{user_id}').length, showChains(r.chains));
   });
 
   test('a module-level CORS headers dict serves the Lambda handler of its module: its error text joins cross-origin-error-leak (low, no credentials)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'crossread-modcors-'));
-    writeFileSync(join(dir, 'app.py'), `import json
+    const r = await scanFiles({
+      'app.py': `import json
 import os
 
 import boto3
@@ -281,9 +267,8 @@ def handler(event, context):
     except ClientError as e:
         return {"statusCode": 500, "headers": CORS, "body": json.dumps({"error": str(e)})}
     return {"statusCode": 200, "headers": CORS, "body": json.dumps(item, default=str)}
-`);
-    const r = await scan({ paths: [dir], cwd: dir });
-    rmSync(dir, { recursive: true });
+`,
+    });
     assert.equal(r.findings.find((f) => f.ruleId === 'lambda-response-cors-wildcard')?.route?.handler, 'app.handler');
     assert.equal(chainsOf(r.chains, 'cross-origin-error-leak')[0]?.severity, 'low', showChains(r.chains));
   });
@@ -309,11 +294,7 @@ ${body}
     const traceback = '    return orders.scan(Limit=10)["Items"]';
     const detail = '    try:\n        return orders.scan(Limit=10)["Items"]\n    except ClientError as e:\n        return JSONResponse(status_code=500, content={"error": str(e)})';
     const run = async (auth: 'cookie' | 'bearer', body: string) => {
-      const dir = mkdtempSync(join(tmpdir(), 'crossread-error-leak-'));
-      writeFileSync(join(dir, 'app.py'), app(auth, body));
-      const r = await scan({ paths: [dir], cwd: dir });
-      rmSync(dir, { recursive: true });
-      return r;
+      return scanFiles({ 'app.py': app(auth, body) });
     };
     const tb = await run('cookie', traceback);
     assert.ok(tb.findings.some((f) => f.ruleId === 'debug-mode-enabled'), 'debug mode is still reported');

@@ -7,13 +7,6 @@ AWS_ENDPOINT_URL_* variables. Usage: run_block.py <block dir> <port>
 """
 import os
 import sys
-import types
-
-
-def _stand_in_mangum():
-    module = types.ModuleType("mangum")
-    module.Mangum = lambda app, **kwargs: None
-    sys.modules["mangum"] = module
 
 
 def _local_dynamodb(endpoint):
@@ -36,17 +29,10 @@ def _local_dynamodb(endpoint):
 
 def main():
     block_dir, port = sys.argv[1], int(sys.argv[2])
-    try:
-        import mangum  # noqa: F401
-    except ImportError:
-        _stand_in_mangum()
-    try:
-        import pydantic_settings  # noqa: F401
-    except ImportError:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from run_example import _stand_in_pydantic_settings
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from run_example import install_stand_ins
 
-        _stand_in_pydantic_settings()
+    install_stand_ins()
     _local_dynamodb(os.environ["DYNAMO_ENDPOINT"])
     sys.path.insert(0, block_dir)
     import uvicorn

@@ -47,8 +47,8 @@ def _stand_in_mangum():
     sys.modules["mangum"] = module
 
 
-def main():
-    example_dir, port = sys.argv[1], int(sys.argv[2])
+def install_stand_ins():
+    """pydantic-settings and Mangum, where Debian lacks them (run_block.py uses these too)."""
     try:
         import pydantic_settings  # noqa: F401
     except ImportError:
@@ -57,6 +57,11 @@ def main():
         import mangum  # noqa: F401
     except ImportError:
         _stand_in_mangum()
+
+
+def main():
+    example_dir, port = sys.argv[1], int(sys.argv[2])
+    install_stand_ins()
     sys.path.insert(0, example_dir)
     import uvicorn
 
