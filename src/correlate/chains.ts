@@ -356,7 +356,15 @@ export function findChains(index: RouteExposure[], ctx: ChainContext): Chain[] {
 
 /** The first clause of a finding's message, for a step's reason. */
 function firstClause(message: string): string {
-  const m = message.split(/(?<=[^.]{20,}):\s/)[0];
+  // up to the first ": " that follows at least 20 characters without a dot (not the colon of `e.g.: ` or a URL)
+  let end = message.length;
+  for (let i = message.indexOf(':'); i >= 0; i = message.indexOf(':', i + 1)) {
+    if (i >= 20 && /\s/.test(message[i + 1] ?? '') && !message.slice(i - 20, i).includes('.')) {
+      end = i;
+      break;
+    }
+  }
+  const m = message.slice(0, end);
   return m.length > 200 ? `${m.slice(0, 197)}…` : m;
 }
 

@@ -79,6 +79,7 @@ export function correlate(input: CorrelateInput): Correlation {
   const ctx: ChainContext = { findings: new Map(findings.map((f) => [f.fingerprint, f])), codeCookies: input.codeCookies ?? [], ...(input.live ? { live: { cookies: input.live.cookies, direct: input.live.direct } } : {}) };
   // chains read the live findings too, folded or not: their facts establish the CORS step
   for (const l of input.findings) if (folded.has(l.fingerprint)) ctx.findings.set(l.fingerprint, l);
-  const withFolded = index.map((e) => ({ ...e, findings: [...e.findings, ...input.findings.filter((l) => folded.has(l.fingerprint) && l.live?.endpoints.some((ep) => e.live.some((x) => x.url === ep.url))).map((l) => l.fingerprint)] }));
+  const foldedLive = input.findings.filter((l) => folded.has(l.fingerprint));
+  const withFolded = foldedLive.length ? index.map((e) => ({ ...e, findings: [...e.findings, ...foldedLive.filter((l) => l.live?.endpoints.some((ep) => e.live.some((x) => x.url === ep.url))).map((l) => l.fingerprint)] })) : index;
   return { findings, routes: index, chains: findChains(withFolded, ctx) };
 }

@@ -102,13 +102,33 @@ export function buildRouteIndex(inventory: RouteEntry[], findings: Finding[]): R
 
   // a CORS finding may sit on an argument of the policy's call (allow_origin_regex= on its own line): it
   // belongs to the nearest policy that starts at or above it in the same file
-  const sites = [...new Set(entries.flatMap((e) => e.cors.flatMap((c) => [c.actual.where, c.preflight.where])).filter((w): w is string => !!w && /:\d+$/.test(w)))];
+  // the routes each policy site and each file govern, looked up once per finding instead of scanning every route
+  const bySite = new Map<string, RouteExposure[]>();
+  const byFile = new Map<string, RouteExposure[]>();
+  const put = <K>(m: Map<K, RouteExposure[]>, k: K, e: RouteExposure) => {
+    const list = m.get(k);
+    if (!list) m.set(k, [e]);
+    else if (list[list.length - 1] !== e) list.push(e);
+  };
+  for (const e of entries) {
+    if (e.file) put(byFile, e.file, e);
+    for (const c of e.cors) {
+      for (const w of [c.actual.where, c.preflight.where]) if (w && /:\d+$/.test(w)) put(bySite, w, e);
+      const file = fileOf(c.actual.where);
+      if (file) put(byFile, file, e);
+    }
+  }
+  const sitesInFile = new Map<string, number[]>();
+  for (const w of bySite.keys()) {
+    const file = fileOf(w)!;
+    sitesInFile.set(file, [...(sitesInFile.get(file) ?? []), Number(w.slice(w.lastIndexOf(':') + 1))]);
+  }
   const policySite = (f: Finding): string | undefined => {
     const exact = at(f);
-    if (sites.includes(exact)) return exact;
+    if (bySite.has(exact)) return exact;
     const line = f.location.start?.line ?? 0;
-    const above = sites.filter((w) => fileOf(w) === f.location.file && Number(w.slice(w.lastIndexOf(':') + 1)) <= line && line - Number(w.slice(w.lastIndexOf(':') + 1)) <= 30);
-    return above.sort((a, b) => Number(b.slice(b.lastIndexOf(':') + 1)) - Number(a.slice(a.lastIndexOf(':') + 1)))[0];
+    const above = (sitesInFile.get(f.location.file ?? '') ?? []).filter((l) => l <= line && line - l <= 30);
+    return above.length ? `${f.location.file}:${Math.max(...above)}` : undefined;
   };
 
   const land = (e: RouteExposure, f: Finding): void => {
@@ -135,9 +155,9 @@ export function buildRouteIndex(inventory: RouteEntry[], findings: Finding[]): R
     // route on the routes of the same module or the same app
     if (f.topic === CORS_TOPIC) {
       const site = policySite(f);
-      for (const e of entries) if (site && e.cors.some((c) => c.actual.where === site || c.preflight.where === site)) land(e, f);
+      for (const e of site ? (bySite.get(site) ?? []) : []) land(e, f);
     } else if (ROUTELESS_TOPICS.has(f.topic) && f.location.file) {
-      for (const e of entries) if (e.file === f.location.file || e.cors.some((c) => fileOf(c.actual.where) === f.location.file)) land(e, f);
+      for (const e of byFile.get(f.location.file) ?? []) land(e, f);
     }
   }
   return entries;

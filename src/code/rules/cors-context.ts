@@ -154,8 +154,18 @@ export function envNote(list: OriginList): string {
  * Every gateway route in front of these handlers wants a token a foreign page cannot send (Cognito, JWT, IAM,
  * a Lambda authorizer reading a header other than Cookie); undefined when any handler is reachable otherwise.
  */
+const gateMemo = new WeakMap<Handler[], { links: IacLinks; gate: string | undefined }>();
+
 export function tokenGate(handlers: Handler[], links: IacLinks | undefined): string | undefined {
   if (!links || !handlers.length) return undefined;
+  const memo = gateMemo.get(handlers);
+  if (memo?.links === links) return memo.gate;
+  const gate = computeGate(handlers, links);
+  gateMemo.set(handlers, { links, gate });
+  return gate;
+}
+
+function computeGate(handlers: Handler[], links: IacLinks): string | undefined {
   const bindings = handlers.map((h) => links.bindings.get(h) ?? []);
   if (bindings.some((b) => b.length === 0)) return undefined;
   const all = bindings.flat();
@@ -164,6 +174,27 @@ export function tokenGate(handlers: Handler[], links: IacLinks | undefined): str
 }
 
 /** The handlers an app-level CORS policy answers for: the project's routes. */
+const appMemo = new WeakMap<PythonProject, Handler[]>();
+
 export function appHandlers(project: PythonProject): Handler[] {
-  return project.handlers.filter((h) => h.kind === 'route');
+  let list = appMemo.get(project);
+  if (!list) appMemo.set(project, (list = project.handlers.filter((h) => h.kind === 'route')));
+  return list;
+}
+
+const byFunction = new WeakMap<PythonProject, Map<string, Handler[]>>();
+
+/** The handlers a response-header sink answers for: its own Lambda handler, else the app's routes. */
+export function sinkHandlers(project: PythonProject, m: ModuleModel, sink: { lambda: boolean; fn?: string }): Handler[] {
+  if (!sink.lambda || !sink.fn) return appHandlers(project);
+  let index = byFunction.get(project);
+  if (!index) {
+    index = new Map();
+    for (const h of project.handlers) {
+      const k = `${h.module.file}\u0000${h.fn.name}`;
+      index.set(k, [...(index.get(k) ?? []), h]);
+    }
+    byFunction.set(project, index);
+  }
+  return index.get(`${m.file}\u0000${sink.fn}`) ?? [];
 }

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, headerCredentials, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, headerCredentials, originList, siteLocation, tokenGate, appHandlers, sinkHandlers } from './cors-context.ts';
 import { effective } from '../python/resolve.ts';
 import { pyRegexToJs } from './origin-witness.ts';
 
@@ -42,7 +42,7 @@ export const rule: Rule = {
       for (const s of m.sinks) {
         if (s.taint !== 'checked' || !s.allowsNull) continue;
         const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
-        const handlers = s.lambda && s.fn ? project.handlers.filter((h) => h.module === m && h.fn.name === s.fn) : appHandlers(project);
+        const handlers = sinkHandlers(project, m, s);
         const reach = attackerReach(creds, project.ambient, 'medium', tokenGate(handlers, iac?.links));
         report({
           message: `${s.fn ? `${s.fn}()` : 'Module-level code'} echoes the Origin after checking it against ${s.allowsNull}, which holds "null": a sandboxed iframe on any site sends Origin: null and passes${creds === 'yes' ? ', with Access-Control-Allow-Credentials: true' : ''}; ${reach.because}.`,

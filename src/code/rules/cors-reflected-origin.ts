@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { attackerReach, codeEvidence, headerCredentials, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
+import { attackerReach, codeEvidence, headerCredentials, siteLocation, tokenGate, appHandlers, sinkHandlers } from './cors-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -22,7 +22,7 @@ export const rule: Rule = {
       for (const s of m.sinks) {
         if (s.taint !== 'request-origin' && s.taint !== 'weak-check') continue;
         const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
-        const handlers = s.lambda && s.fn ? project.handlers.filter((h) => h.module === m && h.fn.name === s.fn) : appHandlers(project);
+        const handlers = sinkHandlers(project, m, s);
         const reach = attackerReach(creds, project.ambient, 'high', tokenGate(handlers, iac?.links));
         const where = s.fn ? `${s.fn}()` : 'module level';
         const check = s.taint === 'weak-check' ? ` after only a bypassable check (${s.weakCheckText})` : ' unchecked';
