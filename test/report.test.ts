@@ -97,6 +97,7 @@ test('HTML report: self-contained, renders in Chromium without console errors, f
     assert.match((await fastapiFix.textContent()) ?? '', /for FastAPI × DynamoDB[\s\S]*Depends\(get_current_user\)/);
     assert.match((await card('dynamodb-key-from-request', 'lambda_handlers/export.py').locator('details.fixcode').textContent()) ?? '', /for Lambda × DynamoDB[\s\S]*def handler\(event, context\)/);
     assert.match((await card('dynamodb-key-from-request', 'lambda_handlers/export.py').locator('.tag').textContent()) ?? '', /crossread explain dynamodb-key-from-request --framework lambda --datastore dynamodb/);
+    assert.ok((await card('dynamodb-key-from-request', 'app/routes/profiles.py').locator('.why code').count()) > 0, 'code spans of the page prose render as code');
     // filters: untick critical and high, then choose one rule
     await page.locator('.filters input[value=critical]').uncheck();
     await page.locator('.filters input[value=high]').uncheck();

@@ -88,8 +88,17 @@ function findingCard(f: Finding, ctx: RenderContext): string {
   const kb = pageFor(ctx.knowledge, f.ruleId, f.stack);
   return `<article class="card finding ${f.severity}" data-severity="${f.severity}" data-rule="${esc(f.ruleId)}"><h3>${sev(f.severity)} ${esc(f.ruleId)} <span class="muted">· ${esc(where)}${f.baseline === 'new' ? ' · new' : ''}${f.confirmedBy?.length ? ' · confirmed live' : ''}</span></h3>
 <p>${esc(f.message)}</p>${f.evidence.map(evidence).join('')}${f.proof ? proof(f.proof) : ''}
-${kb ? `<div class="why">${esc(kb.why)}</div>` : ''}<div class="fix"><b>Fix:</b> ${esc(f.remediation.summary)}</div>${fixCode(kb)}
+${kb ? `<div class="why">${inlineMarkdown(kb.why)}</div>` : ''}<div class="fix"><b>Fix:</b> ${esc(f.remediation.summary)}</div>${fixCode(kb)}
 <div class="tag">${esc([...f.cwe.map((c) => `CWE-${c.id} ${c.name}`), ...f.owasp, `confidence ${f.confidence}`].join(' · '))} · <code>${esc(explainHint(f.ruleId, kb))}</code></div></article>`;
+}
+
+/** Knowledge-page prose (code spans, emphasis, links) as HTML: escaped first, so only those constructs become markup. */
+function inlineMarkdown(text: string): string {
+  return esc(text)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
+    .replace(/(^|[\s(])\*([^*\s][^*]*)\*/g, '$1<i>$2</i>')
+    .replace(/\[([^\]]+)\]\((https:\/\/[^)\s]+)\)/g, (_m, t: string, u: string) => `${t} (${u})`);
 }
 
 const STACK_LABEL: Record<string, string> = { 'fastapi-dynamodb': 'FastAPI × DynamoDB', 'lambda-dynamodb': 'Lambda × DynamoDB' };
