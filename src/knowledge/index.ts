@@ -131,11 +131,12 @@ export interface CodeBlock {
   group: number;
   multi: boolean;
   /**
-   * ` live` / ` live=cookie,origin:https://app.example.com`: a FastAPI block the tests also run under uvicorn and
-   * probe live (with the victim's cookie, with the front end's origin), expecting the page's live check on a
+   * ` live` / ` live=cookie,origin:https://app.example.com,seed:users,param:user_id=u1`: a FastAPI block the
+   * tests also run under uvicorn and probe live (with the victim's cookie, the front end's origin, tables seeded
+   * with two users' profiles keyed by user_id (`seed:customers/customer_id` for another key), path parameters filled), expecting the page's live check on a
    * vulnerable block and none on a fixed one.
    */
-  live?: { cookie: boolean; origins: string[] };
+  live?: { cookie: boolean; origins: string[]; seed: string[]; params: Record<string, string> };
 }
 
 const DEFAULT_FILE: Record<CodeBlock['lang'], string> = { python: 'app.py', yaml: 'template.yaml', json: 'template.json', hcl: 'main.tf', typescript: 'stack.ts' };
@@ -158,7 +159,16 @@ export function codeBlocks(markdown: string): CodeBlock[] {
       file: file || DEFAULT_FILE[lang],
       group: (before.match(/^#{2,3} /gm) ?? []).length,
       multi: !!file,
-      ...(live ? { live: { cookie: live.includes('cookie'), origins: live.filter((o) => o.startsWith('origin:')).map((o) => o.slice(7)) } } : {}),
+      ...(live
+        ? {
+            live: {
+              cookie: live.includes('cookie'),
+              origins: live.filter((o) => o.startsWith('origin:')).map((o) => o.slice(7)),
+              seed: live.filter((o) => o.startsWith('seed:')).map((o) => o.slice(5)),
+              params: Object.fromEntries(live.filter((o) => o.startsWith('param:')).map((o) => o.slice(6).split('=') as [string, string])),
+            },
+          }
+        : {}),
     });
   }
   return out;
