@@ -1,6 +1,7 @@
 /**
- * The FastAPI blocks of live-check pages marked ` live` run for real: each under uvicorn (Debian's FastAPI, boto3
- * pointed at dynalite), probed by crossread's live scan; a vulnerable block must show the page's check, a fixed
+ * The blocks of live-check pages marked ` live` run for real: FastAPI apps under uvicorn (Debian's FastAPI, boto3
+ * pointed at dynalite), Lambda handlers behind a stand-in for API Gateway's proxy integration (REST API or HTTP
+ * API event shape), each probed by crossread's live scan; a vulnerable block must show the page's check, a fixed
  * block must not.
  */
 import { describe, test, before, after } from 'node:test';
@@ -11,9 +12,10 @@ import { join } from 'node:path';
 import { LIVE_CHECKS } from '../src/live/judge.ts';
 import { codeBlocks, frontMatter, knowledgeFile, stackById } from '../src/knowledge/index.ts';
 import { scan } from '../src/engine/scan.ts';
-import { closeAll, EXAMPLE_DATA, pythonStackSkipReason, seedTables, startBlockApp, startDynalite, type DynaliteHandle } from './servers/harness.ts';
+import { closeAll, EXAMPLE_DATA, pythonStackSkipReason, seedTables, startBlockApp, startDynalite, startLambdaApp, type DynaliteHandle } from './servers/harness.ts';
 
 const FASTAPI = stackById('fastapi-dynamodb');
+const LAMBDA = stackById('lambda-dynamodb');
 const ENV = { JWT_PUBLIC_KEY: 'test-key', JWT_ISSUER: 'https://issuer.example.com' };
 
 describe('knowledge: live blocks run against the probe', { skip: pythonStackSkipReason() }, () => {
@@ -25,14 +27,14 @@ describe('knowledge: live blocks run against the probe', { skip: pythonStackSkip
 
   const without: string[] = [];
   let fixed = 0;
-  for (const check of LIVE_CHECKS) {
-    const file = knowledgeFile(check.id, FASTAPI);
+  for (const check of LIVE_CHECKS) for (const stack of [FASTAPI, LAMBDA]) {
+    const file = knowledgeFile(check.id, stack);
     const { body } = frontMatter(readFileSync(file, 'utf8'));
     const blocks = codeBlocks(body).filter((b) => b.live);
-    if (!blocks.some((b) => b.kind === 'vulnerable')) without.push(check.id);
+    if (stack === FASTAPI && !blocks.some((b) => b.kind === 'vulnerable')) without.push(check.id);
     fixed += blocks.filter((b) => b.kind === 'fixed').length;
     for (const b of blocks) {
-      test(`${check.id} [fastapi-dynamodb] line ${b.line}: ${b.kind} block ${b.kind === 'vulnerable' ? 'shows' : 'does not show'} ${check.id} live`, async () => {
+      test(`${check.id} [${stack.id}] line ${b.line}: ${b.kind} block ${b.kind === 'vulnerable' ? 'shows' : 'does not show'} ${check.id} live${b.live!.shape ? ` (${b.live!.shape === 'rest' ? 'REST API' : 'HTTP API'} event)` : ''}`, async () => {
         const dir = mkdtempSync(join(tmpdir(), 'crossread-kb-live-'));
         writeFileSync(join(dir, 'app.py'), b.code);
         const o = b.live!;
@@ -48,12 +50,16 @@ describe('knowledge: live blocks run against the probe', { skip: pythonStackSkip
             }),
           );
         }
-        const app = await startBlockApp(dir, (own ?? dyn).endpoint, ENV);
+        const endpoint = (own ?? dyn).endpoint;
+        // a Lambda handler behind a stand-in for API Gateway's proxy integration, probed on its route; a FastAPI app through its OpenAPI document
+        const route = o.route ?? '/items';
+        const app = o.shape ? await startLambdaApp(dir, endpoint, o.shape, route, ENV) : await startBlockApp(dir, endpoint, ENV);
         try {
+          const target = o.shape ? `${app.url}${route.replace(/\{(\w+)\+?\}/g, (_m, name: string) => o.params[name] ?? 'u1')}` : app.url;
           const r = await scan({
-            paths: [app.url],
+            paths: [target],
             cwd: dir,
-            live: { openapiUrl: `${app.url}/openapi.json`, origins: o.origins, params: o.params, ...(o.cookie ? { cookie: 'session=u1' } : {}), rate: 0, maxRequests: 400 },
+            live: { ...(o.shape ? {} : { openapiUrl: `${app.url}/openapi.json` }), origins: o.origins, params: o.params, ...(o.cookie ? { cookie: 'session=u1' } : {}), rate: 0, maxRequests: 400 },
           });
           const seen = r.findings.filter((f) => f.ruleId === check.id);
           assert.equal(seen.length > 0, b.kind === 'vulnerable', `${seen.map((f) => f.message).join('\n') || `not seen; findings: ${r.findings.map((f) => f.ruleId).join(', ')}`}\n${app.output()}`);

@@ -134,9 +134,18 @@ export interface CodeBlock {
    * ` live` / ` live=cookie,origin:https://app.example.com,seed:users,param:user_id=u1`: a FastAPI block the
    * tests also run under uvicorn and probe live (with the victim's cookie, the front end's origin, tables seeded
    * with two users' profiles keyed by user_id (`seed:customers/customer_id` for another key), path parameters filled), expecting the page's live check on a
-   * vulnerable block and none on a fixed one.
+   * vulnerable block and none on a fixed one. On Lambda pages `rest` / `http` serve the handler behind a stand-in for
+   * API Gateway's proxy integration (payload 1.0 / 2.0), on `route:/items/{user_id}`.
    */
-  live?: { cookie: boolean; origins: string[]; seed: string[]; params: Record<string, string> };
+  live?: {
+    cookie: boolean;
+    origins: string[];
+    seed: string[];
+    params: Record<string, string>;
+    /** Lambda pages: the API Gateway event shape the handler is served with, and the route template. */
+    shape?: 'rest' | 'http';
+    route?: string;
+  };
 }
 
 const DEFAULT_FILE: Record<CodeBlock['lang'], string> = { python: 'app.py', yaml: 'template.yaml', json: 'template.json', hcl: 'main.tf', typescript: 'stack.ts' };
@@ -166,6 +175,8 @@ export function codeBlocks(markdown: string): CodeBlock[] {
               origins: live.filter((o) => o.startsWith('origin:')).map((o) => o.slice(7)),
               seed: live.filter((o) => o.startsWith('seed:')).map((o) => o.slice(5)),
               params: Object.fromEntries(live.filter((o) => o.startsWith('param:')).map((o) => o.slice(6).split('=') as [string, string])),
+              ...(live.includes('rest') || live.includes('http') ? { shape: live.includes('rest') ? ('rest' as const) : ('http' as const) } : {}),
+              ...(live.some((o) => o.startsWith('route:')) ? { route: live.find((o) => o.startsWith('route:'))!.slice(6) } : {}),
             },
           }
         : {}),

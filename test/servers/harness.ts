@@ -500,10 +500,20 @@ export async function startBlockApp(dir: string, dynamoEndpoint: string, env: Re
   return startPythonApp(BLOCK_RUNNER, dir, { ...appEnv('block', { dynamoEndpoint }), ...env }, '/', () => true, timeoutMs);
 }
 
-async function startPythonApp(runner: string, dir: string, env: NodeJS.ProcessEnv, probePath: string, ready: (status: number) => boolean, timeoutMs: number): Promise<ExampleHandle> {
+const LAMBDA_RUNNER = join(HERE, 'run_lambda.py');
+
+/**
+ * Serves a knowledge-page Lambda handler (`dir/app.py`'s `handler`) behind a stand-in for API Gateway's proxy
+ * integration: `rest` (payload 1.0) or `http` (payload 2.0, no CORS configuration), on `route`.
+ */
+export async function startLambdaApp(dir: string, dynamoEndpoint: string, shape: 'rest' | 'http', route: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ExampleHandle> {
+  return startPythonApp(LAMBDA_RUNNER, dir, { ...appEnv('lambda', { dynamoEndpoint }), ...env }, '/', () => true, timeoutMs, [shape, route]);
+}
+
+async function startPythonApp(runner: string, dir: string, env: NodeJS.ProcessEnv, probePath: string, ready: (status: number) => boolean, timeoutMs: number, args: string[] = []): Promise<ExampleHandle> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(SYSTEM_PYTHON, [runner, dir, String(port)], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(SYSTEM_PYTHON, [runner, dir, String(port), ...args], { cwd: dir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   track(child);
   const output = captureOutput(child);
   let exited: string | undefined;

@@ -9,7 +9,7 @@ import os
 import sys
 
 
-def _local_dynamodb(endpoint):
+def local_dynamodb(endpoint):
     import boto3
 
     real_resource, real_client = boto3.resource, boto3.client
@@ -33,7 +33,7 @@ def main():
     from run_example import install_stand_ins
 
     install_stand_ins()
-    _local_dynamodb(os.environ["DYNAMO_ENDPOINT"])
+    local_dynamodb(os.environ["DYNAMO_ENDPOINT"])
     sys.path.insert(0, block_dir)
     import uvicorn
 
