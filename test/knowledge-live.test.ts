@@ -27,11 +27,13 @@ describe('knowledge: live blocks run against the probe', { skip: pythonStackSkip
 
   const without: string[] = [];
   let fixed = 0;
+  let lambdaChecks = 0;
   for (const check of LIVE_CHECKS) for (const stack of [FASTAPI, LAMBDA]) {
     const file = knowledgeFile(check.id, stack);
     const { body } = frontMatter(readFileSync(file, 'utf8'));
     const blocks = codeBlocks(body).filter((b) => b.live);
     if (stack === FASTAPI && !blocks.some((b) => b.kind === 'vulnerable')) without.push(check.id);
+    if (stack === LAMBDA && blocks.some((b) => b.kind === 'vulnerable')) lambdaChecks++;
     fixed += blocks.filter((b) => b.kind === 'fixed').length;
     for (const b of blocks) {
       test(`${check.id} [${stack.id}] line ${b.line}: ${b.kind} block ${b.kind === 'vulnerable' ? 'shows' : 'does not show'} ${check.id} live${b.live!.shape ? ` (${b.live!.shape === 'rest' ? 'REST API' : 'HTTP API'} event)` : ''}`, async () => {
@@ -74,5 +76,6 @@ describe('knowledge: live blocks run against the probe', { skip: pythonStackSkip
   test('every live check has a vulnerable block that runs live, and most have a fixed one', () => {
     assert.deepEqual(without, [], 'live checks whose FastAPI page runs no vulnerable block live');
     assert.ok(fixed >= 10, `only ${fixed} fixed blocks run live`);
+    assert.ok(lambdaChecks >= 10, `only ${lambdaChecks} live checks run a Lambda handler block live`);
   });
 });

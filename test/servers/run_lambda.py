@@ -3,7 +3,7 @@ integration calls it, on 127.0.0.1:<port>, for live probes in tests.
 
 Usage: run_lambda.py <dir> <port> <rest|http> <route template, e.g. /profiles/{user_id}>
 - rest: a REST API proxy event (payload 1.0): headers as sent plus multiValueHeaders, Cognito authorizer
-  claims at requestContext.authorizer.claims; an unhandled exception answers 502 {"message": "Internal server error"}.
+  claims at requestContext.authorizer.claims and a Lambda authorizer's context (principalId, user_id) beside them; an unhandled exception answers 502 {"message": "Internal server error"}.
 - http: an HTTP API event (payload 2.0) with no CORS configuration: lower-cased headers, cookies as a list,
   JWT claims at requestContext.authorizer.jwt.claims; an unhandled exception answers 500.
 The claims are those of user u1 (sub "u1"); boto3 is pointed at DYNAMO_ENDPOINT as in run_block.py.
@@ -49,7 +49,7 @@ def build_event(shape, method, target, headers, body, route):
             "queryStringParameters": dict(query) or None,
             "multiValueQueryStringParameters": {k: [v for kk, v in query if kk == k] for k, _ in query} or None,
             "pathParameters": path_params,
-            "requestContext": {"requestId": str(uuid.uuid4()), "stage": "prod", "httpMethod": method, "path": url.path, "authorizer": {"claims": CLAIMS}},
+            "requestContext": {"requestId": str(uuid.uuid4()), "stage": "prod", "httpMethod": method, "path": url.path, "authorizer": {"claims": CLAIMS, "principalId": "u1", "user_id": "u1"}},
             "body": text,
             "isBase64Encoded": False,
         }
