@@ -63,6 +63,8 @@ describe('knowledge: live blocks run against the probe', { skip: pythonStackSkip
             cwd: dir,
             live: { ...(o.shape ? {} : { openapiUrl: `${app.url}/openapi.json` }), origins: o.origins, params: o.params, ...(o.cookie ? { cookie: 'session=u1' } : {}), rate: 0, maxRequests: 400 },
           });
+          const noise = r.findings.filter((f) => o.absent.includes(f.ruleId));
+          assert.deepEqual(noise.map((f) => `${f.ruleId}: ${f.message}`), [], 'checks the block says must not show');
           const seen = r.findings.filter((f) => f.ruleId === check.id);
           assert.equal(seen.length > 0, b.kind === 'vulnerable', `${seen.map((f) => f.message).join('\n') || `not seen; findings: ${r.findings.map((f) => f.ruleId).join(', ')}`}\n${app.output()}`);
         } finally {

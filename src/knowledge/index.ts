@@ -145,6 +145,8 @@ export interface CodeBlock {
     /** Lambda pages: the API Gateway event shape the handler is served with, and the route template. */
     shape?: 'rest' | 'http';
     route?: string;
+    /** Other checks that must not show (`absent:live-cors-preflight-mismatch`): near misses the probe must not report. */
+    absent: string[];
   };
 }
 
@@ -174,6 +176,7 @@ export function codeBlocks(markdown: string): CodeBlock[] {
               cookie: live.includes('cookie'),
               origins: live.filter((o) => o.startsWith('origin:')).map((o) => o.slice(7)),
               seed: live.filter((o) => o.startsWith('seed:')).map((o) => o.slice(5)),
+              absent: live.filter((o) => o.startsWith('absent:')).map((o) => o.slice(7)),
               params: Object.fromEntries(live.filter((o) => o.startsWith('param:')).map((o) => o.slice(6).split('=') as [string, string])),
               ...(live.includes('rest') || live.includes('http') ? { shape: live.includes('rest') ? ('rest' as const) : ('http' as const) } : {}),
               ...(live.some((o) => o.startsWith('route:')) ? { route: live.find((o) => o.startsWith('route:'))!.slice(6) } : {}),

@@ -308,7 +308,9 @@ export function judge(results: EndpointResult[], ctx: LiveContext): FindingInput
     // preflight and actual answered by different policies (two layers)
     const b3 = byProbe.get('B3');
     const b3a = b3 && corsAnswer(b3);
-    if (b3a && f1a && c1 && f1a.acao !== f1?.request.headers.find(([k]) => k === 'origin')?.[1]) {
+    // Starlette's ["*"] without credentials echoes the Origin only to requests with a Cookie: '*' semantics, one policy
+    const c1Reflects = res.reflected.some((h) => h.probe.id === 'C1' && !starWithCookie(h));
+    if (b3a && f1a && c1Reflects && f1a.acao !== f1?.request.headers.find(([k]) => k === 'origin')?.[1]) {
       hits.push({ check: CHECKS.mismatch, cls: 'reflect-actual', impact: 'low', likelihood: 'medium', exchange: f1!, result: res, message: (eps) => `Actual responses of ${eps} reflect any origin, but their preflights do not (Access-Control-Allow-Origin: ${f1a.acao ?? 'absent'}): preflights and requests are answered by different policies — a gateway answering OPTIONS in front of the app, two middlewares, or Starlette before 0.15 with "*" and credentials; simple requests stay readable, so fix the policy that answers them.` });
     }
     // V2: a shared cache whose key ignores the Origin, seen directly: the legitimate origin got the attacker's answer
