@@ -378,6 +378,7 @@ describe('the example service running, scanned with its source, proved in a brow
     assert.equal(cors.confidence, 'high', 'the live scan raised its confidence');
     assert.ok(cors.confirmedBy?.length && cors.evidence.some((e) => e.kind === 'http'), 'live evidence joined to the static finding');
     assert.ok(!r.findings.some((f) => f.fingerprint === cors.confirmedBy![0]), 'the confirming live finding is not repeated');
+    assert.match(cors.message, /wants a token in the Authorization header[\s\S]*The live target, reached without that gateway, answers as the code says/, 'rated for the deployed gateway, and told that the app answers without it');
     assert.ok(c.proof?.readable, JSON.stringify(c.proof));
     assert.equal(c.proof!.status, 200);
     assert.match(c.proof!.excerpt, /"user_id":"u2".*bob@/);

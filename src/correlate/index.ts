@@ -28,6 +28,10 @@ export interface Correlation {
 /** Static CORS findings that claim what a live reflection shows: a foreign origin reads the responses. */
 const CONFIRMABLE_CORS = new Set(['cors-wildcard-with-credentials', 'cors-reflected-origin', 'cors-permissive-origin-regex', 'cors-null-origin', 'cors-origins-as-string', 'cors-wildcard-origin', 'lambda-response-cors-wildcard', 'gateway-cors-wildcard-origin', 'gateway-cors-permissive-origin']);
 
+/** A static CORS finding rated down for the token gateway in front, which a live target reached without it confirmed. */
+const GATED = /every gateway route in front \(/;
+const DIRECT_NOTE = ' The live target, reached without that gateway, answers as the code says: wherever the app is reachable that way, the gateway does not stop it.';
+
 export function correlate(input: CorrelateInput): Correlation {
   let findings = input.findings;
   let index = buildRouteIndex(input.inventory, findings);
@@ -64,7 +68,11 @@ export function correlate(input: CorrelateInput): Correlation {
           confirmedBy: [...(s.confirmedBy ?? []), l.fingerprint],
           evidence: [...s.evidence, ...(http ? [http] : [])],
           ...(l.proof && !s.proof ? { proof: l.proof } : {}),
-          ...(worse ? { severity: l.severity, impact: l.impact, likelihood: l.likelihood, message: `${s.message} The live target rates it ${l.severity}: ${l.message}` } : {}),
+          ...(worse
+            ? { severity: l.severity, impact: l.impact, likelihood: l.likelihood, message: `${s.message} The live target rates it ${l.severity}: ${l.message}` }
+            : input.live?.direct && GATED.test(s.message) && !s.message.includes(DIRECT_NOTE)
+              ? { message: `${s.message}${DIRECT_NOTE}` }
+              : {}),
         });
       }
     }
