@@ -2,7 +2,7 @@
 import type { PythonProject } from './python/app-model.ts';
 import { routeOf, tableName } from './rules/dynamo-context.ts';
 import { codeView, effectiveCors, type CorsView, type IacLinks } from './iac/link.ts';
-import { authorizerReadsCookie, type IacFunction, type IacModel } from './iac/model.ts';
+import { authorizerReadsCookie, authorizerWantsToken, type IacFunction, type IacModel } from './iac/model.ts';
 
 export interface RouteEntry {
   method: string;
@@ -15,7 +15,8 @@ export interface RouteEntry {
   roleGate?: string;
   dynamodb: { op: string; table?: string; file: string; line: number; via?: string }[];
   /** The gateway routes in front of this route (from the IaC), with their authorizer. */
-  gateway?: { api: string; kind: string; route: string; authorizer: string; function: string; at: string; cors: { preflight: CorsView; actual: CorsView } }[];
+  /** `token`: the authorizer wants a token a foreign page cannot make the browser send (see `authorizerWantsToken`). */
+  gateway?: { api: string; kind: string; route: string; authorizer: string; token: boolean; function: string; at: string; cors: { preflight: CorsView; actual: CorsView } }[];
   /** What a browser meets without a gateway in front: the code's own CORS policy. */
   cors?: { preflight: CorsView; actual: CorsView };
 }
@@ -52,6 +53,7 @@ export function routeInventory(project: PythonProject, iac?: { model: IacModel; 
               kind: b.api.kind,
               route: `${b.route.method} ${b.route.path}`,
               authorizer: authorizerReadsCookie(b.route.authorizer) ? `${b.route.authorizer.kind}-cookie` : b.route.authorizer.kind,
+              token: authorizerWantsToken(b.route.authorizer),
               function: b.fn.name,
               at: `${b.route.at.file}:${b.route.at.line}`,
               cors: effectiveCors(b, code(b.fn)),

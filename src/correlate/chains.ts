@@ -3,6 +3,7 @@
  * the route's exposure and findings. A chain forms on a route when every necessary step holds; its
  * severity is that of its weakest necessary step, and the chain says which step that is and why.
  */
+import { DEBUG_ON_WORDS } from '../code/rules/debug-mode-enabled.ts';
 import { severityRank, type Finding, type Severity, type Location, type BrowserProof, type OwaspApiId } from '../findings/index.ts';
 import { createHash } from 'node:crypto';
 import type { RouteExposure } from './routes.ts';
@@ -129,10 +130,6 @@ const ANYONE = new Set(['anyone']);
 const BOLA_TOPICS = new Set(['bola-dynamodb-key', 'broken-object-level-authorization']);
 const DATA_TOPICS = new Set(['excessive-data-exposure', 'bulk-data-exposure', 'unauthenticated-data-access']);
 const ERROR_TOPICS = new Set(['error-disclosure', 'debug-information-exposure']);
-/** The message of a debug-mode finding about tracebacks (not one about a handler returning the environment or settings). */
-const DEBUG_ON = /runs with debug on/;
-const TOKEN_AUTHORIZERS = new Set(['cognito', 'jwt', 'lambda', 'lambda-token', 'lambda-request', 'iam', 'custom']);
-
 const onRoute = (r: RouteExposure, ctx: ChainContext): Finding[] => r.findings.map((fp) => ctx.findings.get(fp)).filter((f): f is Finding => !!f && !f.suppressed);
 const weaker = (a: Severity, b: Severity): Severity => (severityRank(a) >= severityRank(b) ? a : b);
 const where = (f: Finding): string => (f.location.file ? `${f.location.file}:${f.location.start?.line ?? ''}` : (f.location.url ?? f.ruleId));
@@ -144,7 +141,7 @@ const liveDirect = (r: RouteExposure, ctx: ChainContext): boolean => !!ctx.live?
 function gatedByToken(r: RouteExposure, ctx: ChainContext): string | undefined {
   if (liveDirect(r, ctx)) return undefined;
   const gws = r.cors.filter((c) => c.authorizer !== undefined);
-  if (!gws.length || !gws.every((c) => TOKEN_AUTHORIZERS.has(c.authorizer!))) return undefined;
+  if (!gws.length || !gws.every((c) => c.token)) return undefined;
   return gws.map((c) => `${c.via} (${c.authorizer})`).join(', ');
 }
 
@@ -199,6 +196,11 @@ function readSeverity(r: RouteExposure, ctx: ChainContext, credentials: boolean)
 function headerAuthOnly(r: RouteExposure): string | undefined {
   const auth = r.auth.filter((a) => a !== 'none' && a !== 'gateway-or-none');
   if (!r.handler || !auth.length || auth.includes('cookie') || auth.includes('middleware')) return undefined;
+  return headerCredential(auth);
+}
+
+/** The header credential among these auth styles, in words. */
+function headerCredential(auth: string[]): string {
   return auth.includes('bearer') ? 'a bearer token' : auth.includes('api-key') ? 'an API key header' : auth.includes('basic') ? 'HTTP basic credentials' : "the gateway authorizer's token";
 }
 
@@ -223,7 +225,7 @@ function ambientAuthStep(r: RouteExposure, ctx: ChainContext): StepResult {
   const cookieAuth = r.handler ? codeAuth.includes('cookie') : seen.length > 0 || declared.length > 0;
   if (!cookieAuth) {
     if (codeAuth.some((a) => a === 'bearer' || a === 'gateway' || a === 'api-key' || a === 'basic')) {
-      return { holds: true, severity: 'low', why: `the route authenticates with ${codeAuth.includes('bearer') ? 'a bearer token' : codeAuth.includes('api-key') ? 'an API key header' : codeAuth.includes('basic') ? 'HTTP basic credentials' : "the gateway authorizer's token"} in a header, which a foreign page cannot make the browser send: it reads only what an anonymous request gets (this becomes critical the day the route accepts a cookie)`, findings: [] };
+      return { holds: true, severity: 'low', why: `the route authenticates with ${headerCredential(codeAuth)} in a header, which a foreign page cannot make the browser send: it reads only what an anonymous request gets (this becomes critical the day the route accepts a cookie)`, findings: [] };
     }
     return NO;
   }
@@ -274,7 +276,7 @@ function tracebackReadable(r: RouteExposure, ctx: ChainContext): boolean {
 
 function errorStep(r: RouteExposure, ctx: ChainContext): StepResult {
   const readableTraceback = tracebackReadable(r, ctx);
-  const fs = onRoute(r, ctx).filter((f) => ERROR_TOPICS.has(f.topic) && f.severity !== 'info' && (readableTraceback || !DEBUG_ON.test(f.message)));
+  const fs = onRoute(r, ctx).filter((f) => ERROR_TOPICS.has(f.topic) && f.severity !== 'info' && (readableTraceback || !f.message.includes(DEBUG_ON_WORDS)));
   if (!fs.length) return NO;
   const debug = fs.find((f) => f.topic === 'debug-information-exposure');
   const f = debug ?? fs[0];

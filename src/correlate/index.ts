@@ -3,6 +3,7 @@
  * findings of every source after they are made; pure (no I/O).
  */
 import { severityRank, type Finding } from '../findings/index.ts';
+import { TOKEN_GATE_WORDS } from '../code/rules/cors-context.ts';
 import type { RouteEntry } from '../code/inventory.ts';
 import { attachProbed, buildRouteIndex, type RouteExposure } from './routes.ts';
 import { findChains, type Chain, type ChainContext } from './chains.ts';
@@ -29,7 +30,6 @@ export interface Correlation {
 const CONFIRMABLE_CORS = new Set(['cors-wildcard-with-credentials', 'cors-reflected-origin', 'cors-permissive-origin-regex', 'cors-null-origin', 'cors-origins-as-string', 'cors-wildcard-origin', 'lambda-response-cors-wildcard', 'gateway-cors-wildcard-origin', 'gateway-cors-permissive-origin']);
 
 /** A static CORS finding rated down for the token gateway in front, which a live target reached without it confirmed. */
-const GATED = /every gateway route in front \(/;
 const DIRECT_NOTE = ' The live target, reached without that gateway, answers as the code says: wherever the app is reachable that way, the gateway does not stop it.';
 
 export function correlate(input: CorrelateInput): Correlation {
@@ -70,7 +70,7 @@ export function correlate(input: CorrelateInput): Correlation {
           ...(l.proof && !s.proof ? { proof: l.proof } : {}),
           ...(worse
             ? { severity: l.severity, impact: l.impact, likelihood: l.likelihood, message: `${s.message} The live target rates it ${l.severity}: ${l.message}` }
-            : input.live?.direct && GATED.test(s.message) && !s.message.includes(DIRECT_NOTE)
+            : input.live?.direct && s.message.includes(TOKEN_GATE_WORDS) && !s.message.includes(DIRECT_NOTE)
               ? { message: `${s.message}${DIRECT_NOTE}` }
               : {}),
         });

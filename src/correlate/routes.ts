@@ -17,8 +17,10 @@ export interface RouteCors {
   /** Who answers the preflight and who sets the actual response's headers. */
   preflight: CorsView;
   actual: CorsView;
-  /** The gateway route's authorizer on that path (`cognito`, `jwt`, `iam`, `none`), when a gateway is in front. */
+  /** The gateway route's authorizer on that path (`cognito`, `jwt`, `iam`, `lambda-cookie`, `none`), when a gateway is in front. */
   authorizer?: string;
+  /** That authorizer wants a token a foreign page cannot make the browser send. */
+  token?: boolean;
 }
 
 export interface RouteExposure {
@@ -63,7 +65,7 @@ export function buildRouteIndex(inventory: RouteEntry[], findings: Finding[]): R
 
   for (const r of inventory) {
     const cors: RouteCors[] = r.gateway?.length
-      ? r.gateway.map((g) => ({ via: `${g.api} ${g.route}`, preflight: g.cors.preflight, actual: g.cors.actual, authorizer: g.authorizer }))
+      ? r.gateway.map((g) => ({ via: `${g.api} ${g.route}`, preflight: g.cors.preflight, actual: g.cors.actual, authorizer: g.authorizer, token: g.token }))
       : r.cors
         ? [{ via: 'the app', preflight: r.cors.preflight, actual: r.cors.actual }]
         : [];

@@ -75,14 +75,18 @@ export function authorizerReadsCookie(a: Authorizer): boolean {
   return a.kind !== 'none' && (a.identitySource ?? []).some((s) => /\bcookie\b/i.test(s));
 }
 
+/** The authorizer checks who the caller is (Cognito, JWT, a Lambda authorizer, IAM), whatever credential it reads. */
+export function authorizerAuthenticates(a: Authorizer): boolean {
+  return a.kind === 'cognito' || a.kind === 'jwt' || a.kind === 'lambda' || a.kind === 'iam';
+}
+
 /**
- * The authorizer wants a token the front end sets by script (Authorization header, IAM signature): a foreign
- * page cannot make the browser send one. A Lambda authorizer counts only when its identity source says so.
+ * The authorizer wants a token the front end sets by script (Authorization header, IAM signature), which a
+ * foreign page cannot make the browser send. A Lambda authorizer is taken to read the Authorization header
+ * (a TOKEN authorizer's default) unless its identity source names the Cookie header.
  */
 export function authorizerWantsToken(a: Authorizer): boolean {
-  if (authorizerReadsCookie(a)) return false;
-  if (a.kind === 'cognito' || a.kind === 'jwt' || a.kind === 'iam') return true;
-  return a.kind === 'lambda' && (a.identitySource ?? []).length > 0;
+  return authorizerAuthenticates(a) && !authorizerReadsCookie(a);
 }
 
 /** A gateway response (DEFAULT_4XX, DEFAULT_5XX …) with the headers it adds. */

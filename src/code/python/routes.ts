@@ -296,26 +296,21 @@ export class RouteModel {
  */
 function lambdaAuth(m: ModuleModel, fn: FunctionSummary): Handler['auth'] {
   const called = new Set(fn.callees.map((c) => c.split('.').at(-1)));
-  const spans = [fn, ...m.functions.filter((g) => g !== fn && called.has(g.name.split('.').at(-1)))].map((g) => ({ name: g.name, from: g.line, to: g.endLine }));
+  const spans = [fn, ...m.functions.filter((g) => g !== fn && called.has(g.name.split('.').at(-1)))];
   const out: Handler['auth'] = [];
-  const inSpan = (signal: string) => {
-    const line = Number(/\(line (\d+)\)/.exec(signal)?.[1] ?? 0);
-    return spans.find((sp) => line >= sp.from && line <= sp.to);
+  // the first signal of each kind inside those functions (signals read `Cookie( (line 12)`)
+  const first = (signals: string[], keep: (s: string) => boolean, style: AuthStyle, what: string): void => {
+    for (const signal of signals) {
+      const line = Number(/\(line (\d+)\)$/.exec(signal)?.[1] ?? 0);
+      const sp = keep(signal) ? spans.find((g) => line >= g.line && line <= g.endLine) : undefined;
+      if (sp) {
+        out.push({ style, via: `${what} read in ${sp.name}() (${m.file}:${line})` });
+        return;
+      }
+    }
   };
-  for (const c of m.authSignals.cookie) {
-    const sp = inSpan(c);
-    if (sp && !/set_cookie/.test(c)) {
-      out.push({ style: 'cookie', via: `the request's cookies read in ${sp.name}() (${m.file}:${/\(line (\d+)\)/.exec(c)![1]})` });
-      break;
-    }
-  }
-  for (const b of m.authSignals.bearer) {
-    const sp = inSpan(b);
-    if (sp && /authorization/i.test(b)) {
-      out.push({ style: 'bearer', via: `the Authorization header read in ${sp.name}() (${m.file}:${/\(line (\d+)\)/.exec(b)![1]})` });
-      break;
-    }
-  }
+  first(m.authSignals.cookie, (c) => !/set_cookie/.test(c), 'cookie', "the request's cookies");
+  first(m.authSignals.bearer, (b) => /authorization/i.test(b), 'bearer', 'the Authorization header');
   return out;
 }
 

@@ -5,7 +5,7 @@ import type { Handler } from '../python/routes.ts';
 import type { IacLinks } from '../iac/link.ts';
 import { authorizerWantsToken } from '../iac/model.ts';
 import { describeVersion, isBelow } from '../python/deps.ts';
-import type { Expr, ModuleModel } from '../python/ir.ts';
+import type { Expr, HeaderSink, ModuleModel } from '../python/ir.ts';
 import { describe, effective, type Value } from '../python/resolve.ts';
 
 export type Tristate = 'yes' | 'no' | 'unknown';
@@ -89,6 +89,9 @@ export interface AttackerReach {
  * accepts ambient credentials (cookies): bearer headers are not sent by the victim's browser to a
  * foreign page's request (platform facts §5.3, §7.2).
  */
+/** The words a CORS finding rated down for a token gateway uses (the correlate step reads them to add what a direct live target shows). */
+export const TOKEN_GATE_WORDS = 'every gateway route in front (';
+
 export function attackerReach(credentials: Tristate, ambient: AmbientCredentials, ownLikelihood: Likelihood = 'high', gate?: string): AttackerReach {
   if (credentials === 'no') {
     return { impact: 'low', likelihood: 'medium', because: 'without credentials it reads only what an anonymous request gets' };
@@ -97,7 +100,7 @@ export function attackerReach(credentials: Tristate, ambient: AmbientCredentials
     return {
       impact: 'high',
       likelihood: 'low',
-      because: `the API accepts cookies (${ambient.cookie[0]}), but every gateway route in front (${gate}) wants a token in the Authorization header before the app runs, so a cross-site request carrying only the victim's cookie stops there; it reads the victim's data wherever the app is reachable without that gateway`,
+      because: `the API accepts cookies (${ambient.cookie[0]}), but ${TOKEN_GATE_WORDS}${gate}) wants a token in the Authorization header before the app runs, so a cross-site request carrying only the victim's cookie stops there; it reads the victim's data wherever the app is reachable without that gateway`,
     };
   }
   if (ambient.cookie.length > 0) {
@@ -173,6 +176,11 @@ function computeGate(handlers: Handler[], links: IacLinks): string | undefined {
   return [...new Set(all.map((b) => `${b.api.name} ${b.route.method} ${b.route.path}: ${b.route.authorizer.kind}`))].join(', ');
 }
 
+/** The token gate in front of an app-level CORS policy: the one every route of the project sits behind. */
+export function appTokenGate(project: PythonProject, links: IacLinks | undefined): string | undefined {
+  return tokenGate(appHandlers(project), links);
+}
+
 /** The handlers an app-level CORS policy answers for: the project's routes. */
 const appMemo = new WeakMap<PythonProject, Handler[]>();
 
@@ -197,4 +205,10 @@ export function sinkHandlers(project: PythonProject, m: ModuleModel, sink: { lam
     byFunction.set(project, index);
   }
   return index.get(`${m.file}\u0000${sink.fn}`) ?? [];
+}
+
+/** What an attacker origin a response-header sink lets through can read: the sink's credentials header and the gate in front of its handlers. */
+export function sinkReach(project: PythonProject, m: ModuleModel, sink: HeaderSink, links: IacLinks | undefined, ownLikelihood: Likelihood): { creds: Tristate; reach: AttackerReach } {
+  const creds = headerCredentials(sink.credentials && project.resolver.evaluate(sink.credentials, m));
+  return { creds, reach: attackerReach(creds, project.ambient, ownLikelihood, tokenGate(sinkHandlers(project, m, sink), links)) };
 }

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, headerCredentials, originList, siteLocation, tokenGate, appHandlers, sinkHandlers } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, appTokenGate, sinkReach } from './cors-context.ts';
 import { effective } from '../python/resolve.ts';
 import { pyRegexToJs } from './origin-witness.ts';
 
@@ -26,7 +26,7 @@ export const rule: Rule = {
       const inRegex = re?.k === 'str' && pyRegexToJs(re.v)?.test('null');
       if (!inList && !inRegex) continue;
       // opaque origins are cross-site: only SameSite=None cookies go along (platform facts §5.4)
-      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'medium', tokenGate(appHandlers(project), iac?.links));
+      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'medium', appTokenGate(project, iac?.links));
       const where = inList ? 'allow_origins' : 'allow_origin_regex';
       const loc = (inList && inList.expr?.loc) || (inRegex && p.regex?.expr.loc) || p.site.loc;
       report({
@@ -41,9 +41,7 @@ export const rule: Rule = {
     for (const m of project.modules) {
       for (const s of m.sinks) {
         if (s.taint !== 'checked' || !s.allowsNull) continue;
-        const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
-        const handlers = sinkHandlers(project, m, s);
-        const reach = attackerReach(creds, project.ambient, 'medium', tokenGate(handlers, iac?.links));
+        const { creds, reach } = sinkReach(project, m, s, iac?.links, 'medium');
         report({
           message: `${s.fn ? `${s.fn}()` : 'Module-level code'} echoes the Origin after checking it against ${s.allowsNull}, which holds "null": a sandboxed iframe on any site sends Origin: null and passes${creds === 'yes' ? ', with Access-Control-Allow-Credentials: true' : ''}; ${reach.because}.`,
           location: siteLocation(m, s.loc),

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, appTokenGate } from './cors-context.ts';
 import { substringWitness } from './origin-witness.ts';
 
 export const rule: Rule = {
@@ -22,7 +22,7 @@ export const rule: Rule = {
       const list = originList(p.origins);
       if (!list.isString) continue;
       const witness = list.stringValue !== undefined ? substringWitness(list.stringValue) : undefined;
-      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'high', tokenGate(appHandlers(project), iac?.links));
+      const reach = attackerReach(credentialsOf(p.credentials), project.ambient, 'high', appTokenGate(project, iac?.links));
       const src = list.env ? `the environment variable ${list.env} (a str)` : JSON.stringify(list.stringValue);
       const accepts = witness ? `it accepts ${witness.origin} because ${witness.why}` : 'any substring of the configured value is accepted';
       report({

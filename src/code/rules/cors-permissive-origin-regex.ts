@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, originList, siteLocation, appTokenGate } from './cors-context.ts';
 import { isBelow } from '../python/deps.ts';
 import { effective } from '../python/resolve.ts';
 import { regexWitnesses, type Weakness } from './origin-witness.ts';
@@ -45,7 +45,7 @@ export const rule: Rule = {
       const worst = witnesses[0];
       if (!worst) continue;
       const creds = credentialsOf(p.credentials);
-      const reach = attackerReach(creds, project.ambient, OWNABLE[worst.weakness], tokenGate(appHandlers(project), iac?.links));
+      const reach = attackerReach(creds, project.ambient, OWNABLE[worst.weakness], appTokenGate(project, iac?.links));
       const how = prefixMatch && worst.weakness === 'suffix' ? ' (Starlette < 0.13.1 matches the regex as a prefix)' : '';
       report({
         message: `allow_origin_regex on ${p.app} accepts ${worst.origin}: ${worst.why}${how}; ${reach.because}.`,

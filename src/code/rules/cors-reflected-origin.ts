@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { attackerReach, codeEvidence, headerCredentials, siteLocation, tokenGate, appHandlers, sinkHandlers } from './cors-context.ts';
+import { codeEvidence, siteLocation, sinkReach } from './cors-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -21,9 +21,7 @@ export const rule: Rule = {
     for (const m of project.modules) {
       for (const s of m.sinks) {
         if (s.taint !== 'request-origin' && s.taint !== 'weak-check') continue;
-        const creds = headerCredentials(s.credentials && project.resolver.evaluate(s.credentials, m));
-        const handlers = sinkHandlers(project, m, s);
-        const reach = attackerReach(creds, project.ambient, 'high', tokenGate(handlers, iac?.links));
+        const { creds, reach } = sinkReach(project, m, s, iac?.links, 'high');
         const where = s.fn ? `${s.fn}()` : 'module level';
         const check = s.taint === 'weak-check' ? ` after only a bypassable check (${s.weakCheckText})` : ' unchecked';
         report({

@@ -1,5 +1,5 @@
 import type { Rule } from './rule.ts';
-import { argEvidence, attackerReach, codeEvidence, credentialsOf, envNote, originList, reflectionClause, siteLocation, tokenGate, appHandlers } from './cors-context.ts';
+import { argEvidence, attackerReach, codeEvidence, credentialsOf, envNote, originList, reflectionClause, siteLocation, appTokenGate } from './cors-context.ts';
 
 export const rule: Rule = {
   meta: {
@@ -23,7 +23,7 @@ export const rule: Rule = {
       if (list.isString || !list.items.some((i) => i.origin === '*')) continue;
       const creds = credentialsOf(p.credentials);
       if (creds === 'no') continue;
-      const reach = attackerReach(creds, project.ambient, 'high', tokenGate(appHandlers(project), iac?.links));
+      const reach = attackerReach(creds, project.ambient, 'high', appTokenGate(project, iac?.links));
       const credNote = creds === 'unknown' ? ' (allow_credentials could not be resolved; rated as if True)' : '';
       report({
         message: `CORS on ${p.app} allows "*" with credentials${envNote(list)}${credNote}: ${reflectionClause(p)}; ${reach.because}.`,

@@ -11,6 +11,9 @@ const SETTINGS_BASES = new Set(['pydantic.BaseSettings', 'pydantic_settings.Base
 /** How pydantic reads a bool from the environment. */
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on', 't', 'y']);
 
+/** The words of a finding about debug tracebacks (not a handler returning the environment or settings), which the chains read. */
+export const DEBUG_ON_WORDS = 'runs with debug on';
+
 export const rule: Rule = {
   meta: {
     id: 'debug-mode-enabled',
@@ -70,8 +73,8 @@ function debugSite(project: PythonProject, m: ModuleModel, site: DebugSite, repo
   const how = site.form === 'kwarg' ? 'debug' : `${site.target.text ?? 'app'}.debug`;
   report({
     message: flag.env
-      ? `${app} runs with debug on unless the environment says otherwise (${how} is ${flag.from}): every unhandled error answers with its traceback and source lines.`
-      : `${app} runs with debug on (${how}=${flag.from}): every unhandled error answers with its traceback and source lines.`,
+      ? `${app} ${DEBUG_ON_WORDS} unless the environment says otherwise (${how} is ${flag.from}): every unhandled error answers with its traceback and source lines.`
+      : `${app} ${DEBUG_ON_WORDS} (${how}=${flag.from}): every unhandled error answers with its traceback and source lines.`,
     location: { file: m.file, start: { line: site.loc.line, column: site.loc.col } },
     confidence: flag.env ? 'medium' : 'high',
     evidence: [{ kind: 'code', file: m.file, line: site.loc.line, snippet: site.snippet }],

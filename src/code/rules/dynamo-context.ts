@@ -8,6 +8,7 @@ import type { PythonProject } from '../python/app-model.ts';
 import { hasIdentity, requestLabels, type Access, type HandlerFacts, type Label } from '../python/dataflow.ts';
 import type { Handler } from '../python/routes.ts';
 import type { IacLinks } from '../iac/link.ts';
+import { authorizerAuthenticates } from '../iac/model.ts';
 import { describe, effective } from '../python/resolve.ts';
 
 export type Verdict = 'key-from-request' | 'missing-ownership-check' | 'unauthenticated-access' | 'scan-exposed' | 'table-from-request';
@@ -36,7 +37,7 @@ const memo = new WeakMap<PythonProject, { links?: IacLinks; judged: Judged[] }>(
 /** Every gateway route in front of the handler checks identity (a Cognito, JWT, Lambda or IAM authorizer): the caller is authenticated there. */
 export function gatewayAuthenticated(h: Handler, links: IacLinks | undefined): string | undefined {
   const bindings = links?.bindings.get(h) ?? [];
-  if (!bindings.length || !bindings.every((b) => ['cognito', 'jwt', 'lambda', 'iam'].includes(b.route.authorizer.kind))) return undefined;
+  if (!bindings.length || !bindings.every((b) => authorizerAuthenticates(b.route.authorizer))) return undefined;
   return [...new Set(bindings.map((b) => `${b.route.authorizer.kind} authorizer on ${b.api.name} ${b.route.method} ${b.route.path}`))].join(', ');
 }
 
